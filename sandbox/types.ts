@@ -1,0 +1,137 @@
+/**
+ * Public types of the sandbox. Field names of results are snake_case because they go on the wire
+ * unchanged (they become the environment's observation); option names are camelCase with units.
+ */
+
+export type EngineName = "isolated-vm" | "quickjs";
+export type Language = "js" | "ts";
+
+/** Hard limits of one cell. Session defaults, overridable per run. */
+export interface Limits {
+  /** Wall-clock time of one cell, including time spent awaiting host tools. */
+  timeoutMs: number;
+  /** CPU time of one cell (the sandbox's own thread). */
+  cpuTimeMs: number;
+  /** Heap of the session (isolate heap / QuickJS runtime). Past it the session is replaced. */
+  memoryLimitBytes: number;
+  /** stdout + stderr of one cell; past it output is cut with a marker and the cell is stopped. */
+  outputLimitBytes: number;
+  /** Size of one cell's source text (UTF-8 bytes) before transpiling. */
+  maxSourceBytes: number;
+  /** Native stack available to sandboxed code: bounds call depth (deep recursion, deep JSON). */
+  maxStackBytes: number;
+}
+
+/**
+ * What went wrong in a cell. Agent failures are results, never exceptions.
+ * - syntax: the cell does not parse (esbuild or the engine)
+ * - runtime: an uncaught exception or rejected promise, or a cell that can never settle
+ * - timeout: wall or CPU time limit (message says which)
+ * - memory: heap limit; the session was replaced and its state lost
+ * - output_limit: stdout+stderr over the limit
+ * - source_limit: the cell's source is larger than maxSourceBytes
+ * - stack_overflow: call-stack limit (deep recursion)
+ * - infra: the sandbox itself failed (a process died or wedged); never the model's fault
+ */
+export type ErrorKind =
+  | "syntax"
+  | "runtime"
+  | "timeout"
+  | "memory"
+  | "output_limit"
+  | "source_limit"
+  | "stack_overflow"
+  | "infra";
+
+export interface ExecError {
+  kind: ErrorKind;
+  /** Error class name as the agent would see it ("TypeError", "SyntaxError", "TimeoutError", ...). */
+  name: string;
+  message: string;
+  /** 1-based line in the agent's own cell source (after source-map mapping), when known. */
+  line?: number;
+  /** 1-based column in the agent's own cell source, when known. */
+  column?: number;
+  /** Stack with positions mapped to the agent's source; frames of the prelude removed. */
+  stack?: string;
+}
+
+export interface TestCaseResult {
+  /** Full name: describe blocks and test name joined with " > ". */
+  name: string;
+  status: "passed" | "failed" | "skipped";
+  /** Failure message (assertion diff), sanitized. */
+  message?: string;
+  duration_ms?: number;
+}
+
+export interface TestReport {
+  passed: number;
+  failed: number;
+  skipped: number;
+  total: number;
+  cases: TestCaseResult[];
+}
+
+export interface Usage {
+  wall_ms: number;
+  cpu_ms: number;
+  heap_bytes: number;
+}
+
+export interface ExecResult {
+  /** true when the cell completed without error. */
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  /** 0 ok; 1 syntax/runtime/output/source/stack errors; 124 timeout; 137 memory; 70 infra. */
+  exit_code: number;
+  /** The last expression's value printed like Node's REPL (util.inspect style); absent when undefined. */
+  value?: string;
+  error?: ExecError;
+  /** Present when the cell registered tests (describe/test/it). */
+  tests?: TestReport;
+  usage: Usage;
+  /** true when the session had to be replaced (memory limit, infra): earlier cells' state is gone. */
+  state_lost?: boolean;
+}
+
+/**
+ * A host tool: JSON in, JSON out. Called from cell code as `await name(args)`.
+ * Throwing gives the cell an ordinary Error with a sanitized message.
+ */
+export type ToolHandler = (args: unknown) => unknown;
+export type ToolMap = Readonly<Record<string, ToolHandler>>;
+
+export interface SandboxOptions {
+  engine?: EngineName;
+  limits?: Partial<Limits>;
+  /** Seed of the session's Math.random (same seed, same numbers). Default 0. */
+  seed?: number;
+  /** Date / performance.now from the real clock instead of the session's virtual clock. */
+  realTime?: boolean;
+  /** Virtual clock start (epoch ms). Default 1_700_000_000_000. */
+  startTimeMs?: number;
+  tools?: ToolMap;
+  /**
+   * Grading mode: the prelude hardens the harness (non-writable globals, intrinsics captured at
+   * start-up, integrity snapshot) and reports every test result to the host as it happens.
+   */
+  grading?: boolean;
+}
+
+export interface RunOptions {
+  language?: Language;
+  limits?: Partial<Limits>;
+  /** Run the cell body in strict mode. */
+  strict?: boolean;
+}
+
+export interface Sandbox extends AsyncDisposable {
+  readonly id: string;
+  readonly engine: EngineName;
+  readonly disposed: boolean;
+  /** Run one cell. Never rejects for agent failures; rejects only with CodeActError (e.g. disposed). */
+  run(code: string, options?: RunOptions): Promise<ExecResult>;
+  dispose(): Promise<void>;
+}

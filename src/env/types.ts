@@ -1,0 +1,121 @@
+/**
+ * The environment's public data model: actions in, observations out (OpenEnv shapes, see
+ * shared/openenv-protocol.md). Observations are plain JSON objects; on the wire the server sends
+ * `{observation: <everything but reward/done>, reward, done}`.
+ */
+import type { ExecError, Language, TestReport, Usage } from "../../sandbox/index.ts";
+
+/** A CodeAct cell (OpenEnv coding_env shape). */
+export interface CodeAction {
+  code: string;
+  language?: Language;
+  metadata?: Record<string, unknown>;
+}
+
+/** One direct tool call (OpenEnv MCP shape). */
+export interface CallToolAction {
+  type: "call_tool";
+  tool_name: string;
+  arguments?: Record<string, unknown>;
+  metadata?: Record<string, unknown>;
+}
+
+/** Tool discovery. */
+export interface ListToolsAction {
+  type: "list_tools";
+  metadata?: Record<string, unknown>;
+}
+
+export type Action = CodeAction | CallToolAction | ListToolsAction;
+
+export interface ToolInfo {
+  name: string;
+  description: string;
+  /** JSON Schema of the tool's arguments object. */
+  input_schema: Record<string, unknown>;
+}
+
+/** OpenEnv's ToolErrorType. */
+export type ToolErrorType = "execution_error" | "invalid_args" | "transport_error" | "tool_not_found" | "timeout";
+
+export interface ToolError {
+  error_type: ToolErrorType;
+  message: string;
+}
+
+/** Fields every observation may carry. */
+export interface ObservationBase {
+  /** Score per rubric path ("" is the root rubric), from the rubric hooks of this step. */
+  rewards?: Record<string, number>;
+  /** true when the sandbox failed (error.kind "infra"); reward is then null so trainers can mask it. */
+  infra_error?: boolean;
+  /** The answer given to `submit`, once submitted. */
+  submitted?: { answer: unknown };
+  /** Why the episode ended, once done: "submitted" | "step_budget" | "tests_passed". */
+  done_reason?: string;
+}
+
+/** Observation of a code step (and of reset: empty stdout/stderr, exit_code 0). */
+export interface CodeObservation extends ObservationBase {
+  stdout: string;
+  stderr: string;
+  exit_code: number;
+  value?: string;
+  error?: ExecError;
+  tests?: TestReport;
+  usage?: Usage;
+  state_lost?: boolean;
+}
+
+/** Observation of reset: the task and the tools. */
+export interface ResetObservation extends CodeObservation {
+  episode_id: string;
+  task_id?: string;
+  prompt?: string;
+  language: Language;
+  tools: ToolInfo[];
+}
+
+export interface CallToolObservation extends ObservationBase {
+  tool_name: string;
+  result: unknown;
+  error: ToolError | null;
+}
+
+export interface ListToolsObservation extends ObservationBase {
+  tools: ToolInfo[];
+}
+
+export type Observation = CodeObservation | ResetObservation | CallToolObservation | ListToolsObservation;
+
+/** What reset/step return; the wire "result object" is built from it. */
+export interface StepResult<O extends Observation = Observation> {
+  observation: O;
+  /** null when the step must not be scored (infra failure, tool discovery). */
+  reward: number | null;
+  done: boolean;
+}
+
+export interface ResetOptions {
+  seed?: number;
+  episode_id?: string;
+  task_id?: string;
+}
+
+export interface EnvState {
+  episode_id: string | null;
+  step_count: number;
+  task_id: string | null;
+  last_exit_code: number;
+  done: boolean;
+}
+
+/** What the server, the eval runner and the web page drive. CodeActEnv implements it. */
+export interface Environment extends AsyncDisposable {
+  reset(options?: ResetOptions): Promise<StepResult>;
+  /** `action` is untrusted input: it is validated; an invalid one rejects with CodeActError INVALID_ACTION. */
+  step(action: unknown): Promise<StepResult>;
+  state(): EnvState;
+  tools(): ToolInfo[];
+  close(): Promise<void>;
+}
