@@ -9,6 +9,8 @@ import type { ExecError, Language, TestReport, Usage } from "../../sandbox/index
 export interface CodeAction {
   code: string;
   language?: Language;
+  /** Wall-time limit of this cell (overrides the session default, capped). */
+  timeout_ms?: number;
   metadata?: Record<string, unknown>;
 }
 
@@ -53,6 +55,8 @@ export interface ObservationBase {
   submitted?: { answer: unknown };
   /** Why the episode ended, once done: "submitted" | "step_budget" | "tests_passed". */
   done_reason?: string;
+  /** The task's hidden tests when the episode has a task (graded on the agent's cells), else the cell's own. */
+  tests?: TestReport;
 }
 
 /** Observation of a code step (and of reset: empty stdout/stderr, exit_code 0). */
@@ -62,14 +66,14 @@ export interface CodeObservation extends ObservationBase {
   exit_code: number;
   value?: string;
   error?: ExecError;
-  tests?: TestReport;
+  /** The tests the cell itself registered, when `tests` holds the hidden tests' report. */
+  cell_tests?: TestReport;
   usage?: Usage;
   state_lost?: boolean;
 }
 
 /** Observation of reset: the task and the tools. */
 export interface ResetObservation extends CodeObservation {
-  episode_id: string;
   task_id?: string;
   prompt?: string;
   language: Language;

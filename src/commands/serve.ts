@@ -1,0 +1,114 @@
+/**
+ * `codeact-env serve`: the environment over the OpenEnv wire protocol. Stops gracefully on
+ * SIGINT/SIGTERM: no new sessions, in-flight steps finish, every sandbox is disposed.
+ */
+import { parseArgs } from "node:util";
+import { CodeActError, type EngineName } from "../../sandbox/index.ts";
+import { loadSuite } from "../../tasks/index.ts";
+import { CodeActEnv } from "../env/index.ts";
+import { createServer } from "../server/index.ts";
+
+export const SERVE_HELP = `codeact-env serve — serve the environment over the OpenEnv wire protocol
+
+Usage:
+  codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine isolated-vm|quickjs]
+                    [--suite builtin|<file.jsonl>] [--max-sessions N] [--profile default|openenv-coding]
+                    [--idle-timeout-ms N] [--max-steps N] [--log-level debug|info|warn|error|silent] [--no-web]
+
+Routes: WS /ws (OpenEnv sessions), POST /reset /step, GET /state /health /metadata /schema
+/openapi.json /metrics /tasks, POST /mcp (OpenEnv JSON-RPC), /mcp/stream (standard MCP,
+Streamable HTTP: the tools only), /web (a page to play an episode by hand).
+
+Options:
+  --host             interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
+  --port             TCP port (default 8000; 0 picks a free one)
+  --engine           sandbox engine (default isolated-vm)
+  --suite            tasks that reset({task_id}) can pick (default: the built-in suite)
+  --max-sessions     concurrent sessions over /ws, HTTP and MCP together (default 256)
+  --profile          default: full observations; openenv-coding: exactly stdout, stderr, exit_code
+                     (for OpenEnv's typed CodingEnv client, which rejects unknown keys)
+  --idle-timeout-ms  close sessions idle this long (default 600000)
+  --max-steps        step budget of an episode (default 50; a task's max_steps wins)
+  --log-level        JSON log lines on stderr at this level and above (default info)
+  --no-web           do not serve the web page`;
+
+const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      host: { type: "string", default: "127.0.0.1" },
+      port: { type: "string", default: "8000" },
+      engine: { type: "string", default: "isolated-vm" },
+      suite: { type: "string", default: "builtin" },
+      "max-sessions": { type: "string", default: "256" },
+      profile: { type: "string", default: "default" },
+      "idle-timeout-ms": { type: "string", default: "600000" },
+      "max-steps": { type: "string", default: "50" },
+      "log-level": { type: "string", default: "info" },
+      "no-web": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${SERVE_HELP}\n`);
+    return 0;
+  }
+  const engine = oneOf("--engine", values.engine, ["isolated-vm", "quickjs"] as const) as EngineName;
+  const profile = oneOf("--profile", values.profile, ["default", "openenv-coding"] as const);
+  const logLevel = oneOf("--log-level", values["log-level"], LEVELS);
+  const port = integer("--port", values.port, 0, 65535);
+  const maxSessions = integer("--max-sessions", values["max-sessions"], 1, 100_000);
+  const idleTimeoutMs = integer("--idle-timeout-ms", values["idle-timeout-ms"], 1000, 2 ** 31 - 1);
+  const maxSteps = integer("--max-steps", values["max-steps"], 1, 100_000);
+  const suite = await loadSuite(values.suite);
+  const server = createServer({
+    host: values.host,
+    port,
+    createEnv: () => new CodeActEnv({ engine, suite, maxSteps }),
+    suite,
+    maxSessions,
+    profile,
+    idleTimeoutMs,
+    logLevel,
+    web: !values["no-web"],
+  });
+  const { url } = await server.start();
+  process.stderr.write(
+    `codeact-env serving suite '${suite.name}' (${suite.tasks.length} tasks, engine ${engine}) at ${url}\n` +
+      `  OpenEnv WebSocket: ${url.replace(/^http/, "ws")}/ws   health: ${url}/health${values["no-web"] ? "" : `   web page: ${url}/web/`}\n`,
+  );
+  await waitForSignal();
+  process.stderr.write("codeact-env: shutting down (finishing in-flight steps)\n");
+  await server.close();
+  return 0;
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new CodeActError("INVALID_ARGUMENT", `${flag} must be one of ${allowed.join(", ")} (got '${value}')`);
+  }
+  return value as T;
+}
+
+function integer(flag: string, text: string, min: number, max: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new CodeActError("INVALID_ARGUMENT", `${flag} must be an integer from ${min} to ${max} (got '${text}')`);
+  }
+  return n;
+}

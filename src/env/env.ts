@@ -1,0 +1,286 @@
+/**
+ * CodeActEnv: reset/step/state/close over unified actions (a CodeAct cell, a direct tool call,
+ * tool discovery). One sandbox session per episode; a task's hidden tests are graded in a fresh,
+ * hardened grading session that replays the agent's successful cells; rubrics score each step.
+ */
+import {
+  CodeActError,
+  createSandbox,
+  type EngineName,
+  type ExecResult,
+  gradeProgram,
+  type Limits,
+} from "../../sandbox/index.ts";
+import type { Suite, Task } from "../../tasks/index.ts";
+import { parseAction, describeIssues } from "./actions.ts";
+import { coreTools, fileStoreTools } from "./builtin-tools.ts";
+import { Episode } from "./episode.ts";
+import { type RubricFactory, defaultRubricFor, scoreStep } from "./scoring.ts";
+import { type ToolDefinition, ToolRegistry } from "./tools.ts";
+import type {
+  Action,
+  CallToolAction,
+  CodeAction,
+  CodeObservation,
+  EnvState,
+  Environment,
+  Observation,
+  ResetOptions,
+  ResetObservation,
+  StepResult,
+  ToolInfo,
+} from "./types.ts";
+
+export interface EnvOptions {
+  engine?: EngineName;
+  /** Tasks that `reset({task_id})` can pick. */
+  suite?: Suite;
+  /** Custom tools, available as call_tool actions and as async functions in cells. */
+  tools?: readonly ToolDefinition[];
+  /** The per-episode in-memory file store tools (read_file, write_file, list_files, delete_file). Default true. */
+  builtinTools?: boolean;
+  limits?: Partial<Limits>;
+  /** Step budget of an episode (a task's `max_steps` wins). Default 50. */
+  maxSteps?: number;
+  /** Default seed when reset gives none. Default 0. */
+  seed?: number;
+  /** Rubric of an episode; default: gate on compiling, then the fraction of hidden tests passed. */
+  rubric?: RubricFactory;
+  /** When to run a task's hidden tests: after every code step (default) or only on submit. */
+  grade?: "every_step" | "on_submit";
+  /** Timeout of one direct tool call. Default 30 s. */
+  toolTimeoutMs?: number;
+}
+
+const DEFAULT_MAX_STEPS = 50;
+
+export class CodeActEnv implements Environment {
+  readonly #options: EnvOptions;
+  readonly #registry: ToolRegistry;
+  #episode: Episode | null = null;
+  #closed = false;
+  /** Steps of one env are serialized: HTTP callers may overlap, the sandbox session must not. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: EnvOptions = {}) {
+    this.#options = options;
+    const builtin = options.builtinTools === false ? [] : fileStoreTools;
+    this.#registry = new ToolRegistry([...coreTools, ...builtin, ...(options.tools ?? [])]);
+  }
+
+  tools(): ToolInfo[] {
+    return this.#registry.list();
+  }
+
+  reset(options: ResetOptions = {}): Promise<StepResult> {
+    return this.#serialize(() => this.#reset(options));
+  }
+
+  step(action: unknown): Promise<StepResult> {
+    return this.#serialize(() => this.#step(action));
+  }
+
+  state(): EnvState {
+    const e = this.#episode;
+    return {
+      episode_id: e?.id ?? null,
+      step_count: e?.stepCount ?? 0,
+      task_id: e?.task?.id ?? null,
+      last_exit_code: e?.lastExitCode ?? 0,
+      done: e?.done ?? false,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.catch(() => undefined);
+    await this.#episode?.disposeSandbox();
+    this.#episode = null;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #serialize<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new CodeActError("DISPOSED", "The environment is closed"));
+    const run = this.#queue.then(work, work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  #findTask(taskId: string | undefined): Task | null {
+    if (taskId === undefined) return null;
+    const task = this.#options.suite?.get(taskId);
+    if (!task) {
+      const where = this.#options.suite ? `suite '${this.#options.suite.name}'` : "no suite is loaded";
+      throw new CodeActError("NOT_FOUND", `Unknown task_id '${taskId}' (${where})`);
+    }
+    return task;
+  }
+
+  async #reset(options: ResetOptions): Promise<StepResult<ResetObservation>> {
+    const task = this.#findTask(options.task_id);
+    await this.#episode?.disposeSandbox();
+    const episode = this.#newEpisode(task, options);
+    this.#episode = episode;
+    episode.sandbox = await this.#createSandbox(episode);
+    const observation: ResetObservation = {
+      stdout: "",
+      stderr: "",
+      exit_code: 0,
+      language: episode.language,
+      tools: this.#registry.list(),
+      ...(task ? { task_id: task.id, prompt: task.prompt } : {}),
+    };
+    return { observation, reward: null, done: false };
+  }
+
+  #newEpisode(task: Task | null, options: ResetOptions): Episode {
+    const seed = options.seed ?? this.#options.seed ?? 0;
+    const factory = this.#options.rubric ?? defaultRubricFor;
+    return new Episode({
+      id: options.episode_id,
+      task,
+      seed,
+      maxSteps: task?.max_steps ?? this.#options.maxSteps ?? DEFAULT_MAX_STEPS,
+      rubric: factory(task),
+    });
+  }
+
+  #createSandbox(episode: Episode) {
+    const toolTimeoutMs = this.#options.toolTimeoutMs ?? 30_000;
+    return createSandbox({
+      ...(this.#options.engine ? { engine: this.#options.engine } : {}),
+      ...(this.#options.limits ? { limits: this.#options.limits } : {}),
+      seed: episode.seed,
+      tools: this.#registry.sandboxTools(episode.toolContext(this.#registry), toolTimeoutMs),
+    });
+  }
+
+  async #currentEpisode(): Promise<Episode> {
+    if (!this.#episode) await this.#reset({});
+    return this.#episode as Episode;
+  }
+
+  async #step(input: unknown): Promise<StepResult> {
+    const parsed = parseAction(input);
+    if (!parsed.ok) {
+      throw new CodeActError("INVALID_ACTION", `Invalid action: ${describeIssues(parsed.errors)}`, {
+        details: { errors: parsed.errors },
+      });
+    }
+    const episode = await this.#currentEpisode();
+    if (episode.done) {
+      throw new CodeActError("EPISODE_DONE", `The episode is done (${episode.doneReason}); call reset to start a new one`);
+    }
+    const action = parsed.action;
+    if ("code" in action) return this.#codeStep(episode, action);
+    if (action.type === "list_tools") {
+      episode.stepCount += 1;
+      return { observation: { tools: this.#registry.list() }, reward: null, done: false };
+    }
+    return this.#toolStep(episode, action);
+  }
+
+  async #codeStep(episode: Episode, action: CodeAction): Promise<StepResult> {
+    const language = action.language ?? episode.language;
+    const sandbox = episode.sandbox ?? (episode.sandbox = await this.#createSandbox(episode));
+    const result = await sandbox.run(action.code, {
+      language,
+      ...(action.timeout_ms ? { limits: { timeoutMs: action.timeout_ms } } : {}),
+    });
+    const infra = result.error?.kind === "infra";
+    episode.stepCount += 1;
+    if (!infra) episode.budgetSteps += 1;
+    episode.lastExitCode = result.exit_code;
+    if (result.ok) episode.cells.push({ code: action.code, language });
+    const observation = execObservation(result);
+    const graded = await this.#gradeIfDue(episode, observation);
+    episode.settle(graded.passed, episode.task?.done_when_tests_pass === true);
+    // Rubrics see the language the cell really ran as, not just what the action spelled out.
+    return this.#finishStep(episode, { ...action, language }, observation, infra || graded.infra);
+  }
+
+  async #toolStep(episode: Episode, action: CallToolAction): Promise<StepResult> {
+    const context = episode.toolContext(this.#registry);
+    const outcome = await this.#registry.call(
+      action.tool_name,
+      action.arguments ?? {},
+      context,
+      this.#options.toolTimeoutMs ?? 30_000,
+    );
+    episode.stepCount += 1;
+    episode.budgetSteps += 1;
+    const observation: Observation = {
+      tool_name: action.tool_name,
+      result: outcome.ok ? outcome.value : null,
+      error: outcome.ok ? null : outcome.error,
+    };
+    let infra = false;
+    if (episode.pendingSubmit && episode.task && this.#options.grade === "on_submit") {
+      infra = (await this.#gradeIfDue(episode, observation, true)).infra;
+    } else if (episode.lastTests) {
+        observation.tests = episode.lastTests;
+    }
+    episode.settle(false, false);
+    return this.#finishStep(episode, action, observation, infra);
+  }
+
+  /** Runs the task's hidden tests on the agent's cells, when the grading policy says so. */
+  async #gradeIfDue(
+    episode: Episode,
+    observation: Observation,
+    force = false,
+  ): Promise<{ passed: boolean; infra: boolean }> {
+    const task = episode.task;
+    const policy = this.#options.grade ?? "every_step";
+    if (!task || (policy === "on_submit" && !episode.pendingSubmit && !force)) return { passed: false, infra: false };
+    const grade = await gradeProgram({
+      program: episode.cells,
+      tests: task.tests,
+      language: task.language,
+      seed: episode.seed,
+      ...(this.#options.engine ? { engine: this.#options.engine } : {}),
+      ...(this.#options.limits ? { limits: this.#options.limits } : {}),
+      tools: this.#registry.sandboxTools(
+        { ...episode.toolContext(this.#registry), files: new Map(), submit: () => undefined },
+        this.#options.toolTimeoutMs ?? 30_000,
+      ),
+    });
+    if (grade.infra) return { passed: false, infra: true };
+    const target = observation as CodeObservation;
+    if (target.tests) target.cell_tests = target.tests;
+    target.tests = grade.tests;
+    episode.lastTests = grade.tests;
+    return { passed: grade.passed, infra: false };
+  }
+
+  async #finishStep(episode: Episode, action: Action, observation: Observation, infra: boolean): Promise<StepResult> {
+    if (episode.submitted) observation.submitted = episode.submitted;
+    if (episode.done && episode.doneReason) observation.done_reason = episode.doneReason;
+    if (infra) {
+      // Never score the sandbox's failure as the model's: flag it and give no reward (trainers mask it).
+      observation.infra_error = true;
+      return { observation, reward: null, done: episode.done };
+    }
+    const { reward, rewards } = await scoreStep(episode.rubric, action, observation);
+    observation.rewards = rewards;
+    return { observation, reward, done: episode.done };
+  }
+}
+
+function execObservation(result: ExecResult): CodeObservation {
+  const observation: CodeObservation = {
+    stdout: result.stdout,
+    stderr: result.stderr,
+    exit_code: result.exit_code,
+    usage: result.usage,
+  };
+  if (result.value !== undefined) observation.value = result.value;
+  if (result.error) observation.error = result.error;
+  if (result.tests) observation.tests = result.tests;
+  if (result.state_lost) observation.state_lost = true;
+  return observation;
+}

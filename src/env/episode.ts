@@ -1,0 +1,90 @@
+/**
+ * One episode's mutable state, and the ToolContext its tools see. Kept apart from CodeActEnv so
+ * the env class stays a thin state machine over it.
+ */
+import { randomUUID } from "node:crypto";
+import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
+import type { Rubric } from "../../rewards/index.ts";
+import type { Task } from "../../tasks/index.ts";
+import type { ToolContext, ToolRegistry } from "./tools.ts";
+
+export interface SolutionCell {
+  code: string;
+  language: Language;
+}
+
+export class Episode {
+  readonly id: string;
+  readonly task: Task | null;
+  readonly seed: number;
+  readonly language: Language;
+  readonly maxSteps: number;
+  readonly rubric: Rubric;
+  readonly files = new Map<string, string>();
+  /** Cells that ran without error: the agent's solution, replayed by the grader. */
+  readonly cells: SolutionCell[] = [];
+  sandbox: Sandbox | null = null;
+  stepCount = 0;
+  /** Steps that count against the budget (infra failures do not: they are not the agent's doing). */
+  budgetSteps = 0;
+  lastExitCode = 0;
+  done = false;
+  doneReason: string | undefined;
+  submitted: { answer: unknown } | undefined;
+  /** The latest hidden-test report, carried onto later observations (e.g. a submit tool call). */
+  lastTests: TestReport | undefined;
+  /** Set by the submit tool during a step; applied when the step ends. */
+  pendingSubmit: { answer: unknown } | undefined;
+
+  constructor(init: {
+    id?: string | undefined;
+    task: Task | null;
+    seed: number;
+    maxSteps: number;
+    rubric: Rubric;
+  }) {
+    this.id = init.id ?? randomUUID();
+    this.task = init.task;
+    this.seed = init.seed;
+    this.language = init.task?.language ?? "ts";
+    this.maxSteps = init.maxSteps;
+    this.rubric = init.rubric;
+  }
+
+  toolContext(registry: ToolRegistry): ToolContext {
+    return {
+      episodeId: this.id,
+      taskId: this.task?.id ?? null,
+      files: this.files,
+      submit: (answer) => {
+        this.pendingSubmit = { answer };
+      },
+      listTools: () => registry.list(),
+    };
+  }
+
+  /** Applies what a step decided about the episode's end; returns true when it just ended. */
+  settle(testsPassed: boolean, doneWhenTestsPass: boolean): void {
+    if (this.pendingSubmit) {
+      this.submitted = this.pendingSubmit;
+      this.pendingSubmit = undefined;
+      this.end("submitted");
+    } else if (testsPassed && doneWhenTestsPass) {
+      this.end("tests_passed");
+    } else if (this.budgetSteps >= this.maxSteps) {
+      this.end("step_budget");
+    }
+  }
+
+  end(reason: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.doneReason = reason;
+  }
+
+  async disposeSandbox(): Promise<void> {
+    const sandbox = this.sandbox;
+    this.sandbox = null;
+    await sandbox?.dispose();
+  }
+}

@@ -1,0 +1,14 @@
+export { CodeActEnv, type EnvOptions } from "./env.ts";
+export {
+  actionSchema,
+  describeIssues,
+  MAX_STEP_TIMEOUT_MS,
+  type ParseActionResult,
+  parseAction,
+  type ValidationIssue,
+} from "./actions.ts";
+export { coreTools, FILE_STORE_LIMITS, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
+export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
+export { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
+export { defineTool, type ToolCallOutcome, type ToolContext, type ToolDefinition, ToolRegistry } from "./tools.ts";
+export type * from "./types.ts";

@@ -1,0 +1,86 @@
+/**
+ * `eval --agent openai`: one CodeAct episode per (task, sample), run concurrently, each in its own
+ * environment; a transcript per episode; the same results file and summary as completion grading.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Suite } from "../../tasks/index.ts";
+import { CodeActEnv } from "../env/index.ts";
+import { type EpisodeTranscript, runAgentEpisode } from "./agent.ts";
+import type { EvalArgs } from "./command.ts";
+import type { SampleResult } from "./grade-samples.ts";
+import { Progress } from "./progress.ts";
+import { ResultsWriter } from "./results-file.ts";
+import { formatSummary, summarize } from "./summary.ts";
+
+export async function runAgentEval(suite: Suite, args: EvalArgs, log: (line: string) => void): Promise<number> {
+  const jobs = suite.tasks.flatMap((task) => Array.from({ length: args.samplesPerTask }, (_, index) => ({ task, index })));
+  if (args.transcripts) await mkdir(args.transcripts, { recursive: true });
+  const writer = args.out ? new ResultsWriter(args.out, false) : undefined;
+  const progress = new Progress(jobs.length);
+  const results: SampleResult[] = [];
+  const started = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as (typeof jobs)[number];
+      const env = new CodeActEnv({ engine: args.engine, suite, maxSteps: args.maxSteps });
+      try {
+        const transcript = await runAgentEpisode(
+          env,
+          { baseUrl: args["base-url"] as string, model: args.model as string, apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY },
+          { id: job.task.id, index: job.index, maxSteps: job.task.max_steps ?? args.maxSteps },
+        );
+        if (args.transcripts) await saveTranscript(args.transcripts, transcript);
+        const result = toResult(transcript);
+        results.push(result);
+        progress.tick(result.passed);
+        await writer?.write(result);
+      } finally {
+        await env.close();
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, jobs.length)) }, worker));
+  } finally {
+    await writer?.close();
+  }
+  const summary = summarize({
+    suite: suite.name,
+    engine: args.engine,
+    results,
+    ks: args.ks,
+    skipped: 0,
+    inputErrors: 0,
+    durationMs: performance.now() - started,
+  });
+  if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else log(formatSummary(summary));
+  return summary.infra_errors > 0 ? 1 : 0;
+}
+
+function toResult(t: EpisodeTranscript): SampleResult {
+  const last = t.steps.at(-1)?.observation as
+    | { tests?: SampleResult["tests"] & { cases: SampleResult["cases"] }; usage?: SampleResult["usage"]; infra_error?: boolean }
+    | undefined;
+  const upstream = t.error !== null;
+  return {
+    task_id: t.task_id,
+    sample_index: t.sample_index,
+    passed: t.passed,
+    infra: upstream || last?.infra_error === true,
+    error_kind: t.passed ? null : upstream ? "upstream" : (t.done_reason ?? "tests_failed"),
+    reason: t.error,
+    tests: last?.tests
+      ? { passed: last.tests.passed, failed: last.tests.failed, skipped: last.tests.skipped, total: last.tests.total }
+      : { passed: 0, failed: 0, skipped: 0, total: 0 },
+    cases: last?.tests?.cases ?? [],
+    usage: last?.usage ?? { wall_ms: 0, cpu_ms: 0, heap_bytes: 0 },
+  };
+}
+
+async function saveTranscript(dir: string, t: EpisodeTranscript): Promise<void> {
+  const name = `${t.task_id.replace(/[^A-Za-z0-9._-]+/g, "_")}.${t.sample_index}.json`;
+  await writeFile(join(dir, name), `${JSON.stringify(t, null, 2)}\n`);
+}

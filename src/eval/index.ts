@@ -1,0 +1,7 @@
+export { chatCompletion, type ChatMessage, describeObservation, extractCode, runAgentEpisode } from "./agent.ts";
+export { EVAL_HELP, evalCommand, parseEvalArgs } from "./command.ts";
+export { gradeSample, gradeSamples, type SampleResult } from "./grade-samples.ts";
+export { meanPassAtK, passAtK } from "./passk.ts";
+export { RUN_HELP, runCommand } from "./run-command.ts";
+export { emptyBody, type Sample, samplesFromCompletions, samplesFromSuite } from "./samples.ts";
+export { type EvalSummary, formatSummary, summarize } from "./summary.ts";
