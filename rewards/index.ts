@@ -1,0 +1,42 @@
+export {
+  type AnswerCompare,
+  ExecutionSucceeded,
+  normalizeOutput,
+  OutputMatches,
+  type OutputMatchMode,
+  type ResourceBudgets,
+  ResourcePenalty,
+  SubmittedAnswer,
+  TestsPassed,
+} from "./code.ts";
+export { Compiles } from "./compiles.ts";
+export { Gate, RubricDict, type RubricEntries, RubricList, Sequential, WeightedSum } from "./containers.ts";
+export { defaultTaskRubric, isScorable, scoreStep } from "./defaults.ts";
+export { JUDGE_PLACEHOLDERS, LLMJudge, type LLMJudgeOptions } from "./llm-judge.ts";
+export { type ForwardHook, type ForwardPreHook, type HookHandle, Rubric, type StateDict } from "./rubric.ts";
+export { parseJudgeScore } from "./score-parser.ts";
+export {
+  ExponentialDiscountingTrajectoryRubric,
+  isDone,
+  TrajectoryRubric,
+  type TrajectoryStep,
+} from "./trajectory.ts";
+export {
+  DEFAULT_IGNORED_CODES,
+  SANDBOX_GLOBALS_DTS,
+  type TypeCheckResult,
+  TypeChecks,
+  type TypeChecksOptions,
+  typeCheckCell,
+} from "./typecheck.ts";
+export type {
+  Json,
+  JsonObject,
+  RubricAction,
+  RubricExecError,
+  RubricObservation,
+  RubricTestCase,
+  RubricTestReport,
+  RubricToolError,
+  RubricUsage,
+} from "./types.ts";
