@@ -1,0 +1,48 @@
+export {
+  type AdaptOptions,
+  adaptRecord,
+  detectFormat,
+  type ExercismRecord,
+  exercismRecordSchema,
+  fromExercism,
+  fromHumanEval,
+  fromMultiplE,
+  type HumanEvalRecord,
+  humanEvalRecordSchema,
+  type MultiplERecord,
+  multiplERecordSchema,
+  type RecordFormat,
+} from "./adapters.ts";
+export { builtinTasks } from "./builtin/index.ts";
+export {
+  createFileStoreTools,
+  FILE_STORE_TOOL_NAMES,
+  type FileStoreOptions,
+  type FileStoreTools,
+  fileStoreArgSchemas,
+  fileStoreToolDescriptions,
+  normalizeStorePath,
+} from "./filestore.ts";
+export { buildFullProgram, buildProgram, buildReferenceProgram, type TaskProgram } from "./format.ts";
+export {
+  formatLoadError,
+  type LoadSuiteOptions,
+  loadCompletions,
+  loadSuite,
+  makeSuite,
+  type ParseOptions,
+  parseCompletionsJsonl,
+  parseTasksJsonl,
+  type Suite,
+  type TaskLoadError,
+} from "./loader.ts";
+export { stripExports, stripImports } from "./modules.ts";
+export {
+  type Completion,
+  completionSchema,
+  describeIssues,
+  languageSchema,
+  type Task,
+  type TaskLanguage,
+  taskSchema,
+} from "./schema.ts";

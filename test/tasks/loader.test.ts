@@ -1,0 +1,155 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { isCodeActError } from "../../sandbox/index.ts";
+import {
+  builtinTasks,
+  loadCompletions,
+  loadSuite,
+  parseCompletionsJsonl,
+  parseTasksJsonl,
+} from "../../tasks/index.ts";
+
+const task = (id: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ id, prompt: "", language: "js", tests: "assert.ok(true);", ...extra });
+
+let dir = "";
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "codeact-tasks-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("parseTasksJsonl", () => {
+  test("parses tasks and ignores blank lines", () => {
+    const text = `\n${task("a")}\n   \n${task("b")}\r\n\n`;
+    const { tasks, errors } = parseTasksJsonl(text);
+    expect(errors).toEqual([]);
+    expect(tasks.map((t) => t.id)).toEqual(["a", "b"]);
+  });
+
+  test("each error names the file, the 1-based line and what was wrong", () => {
+    const lines = [
+      task("ok1"),
+      "{not json",
+      JSON.stringify({ id: "m", language: "js", tests: "x" }),
+      task("u", { tset: "typo" }),
+      "",
+      task("ok1"),
+      task("bad-lang", { language: "python" }),
+    ];
+    const { tasks, errors } = parseTasksJsonl(lines.join("\n"), { source: "suite.jsonl" });
+    expect(tasks.map((t) => t.id)).toEqual(["ok1"]);
+    expect(errors.map((e) => [e.file, e.line])).toEqual([
+      ["suite.jsonl", 2],
+      ["suite.jsonl", 3],
+      ["suite.jsonl", 4],
+      ["suite.jsonl", 6],
+      ["suite.jsonl", 7],
+    ]);
+    expect(errors[0]?.message).toMatch(/^invalid JSON/);
+    expect(errors[1]?.message).toBe("prompt: missing required field");
+    expect(errors[2]?.message).toBe('unknown key "tset"');
+    expect(errors[3]?.message).toBe('duplicate id "ok1" (first on line 1)');
+    expect(errors[4]?.message).toMatch(/^language: /);
+  });
+
+  test("without a source the file is <input>", () => {
+    expect(parseTasksJsonl("[").errors[0]?.file).toBe("<input>");
+  });
+
+  test("adapt converts records in public formats", () => {
+    const record = {
+      task_id: "HE/1",
+      prompt: "function f() {\n",
+      test: "function check(c) {}",
+      entry_point: "f",
+    };
+    const { tasks, errors } = parseTasksJsonl(JSON.stringify(record), { adapt: true });
+    expect(errors).toEqual([]);
+    expect(tasks[0]?.tests).toContain("check(f);");
+    expect(parseTasksJsonl(JSON.stringify(record)).errors[0]?.message).toContain("missing required field");
+  });
+});
+
+describe("parseCompletionsJsonl", () => {
+  test("valid lines and line-numbered errors", () => {
+    const text = [
+      JSON.stringify({ task_id: "a", completion: "x" }),
+      "",
+      JSON.stringify({ task_id: "a", completion: "y", sample_id: 1, metadata: { t: 0.2 } }),
+      JSON.stringify({ task_id: "b" }),
+      JSON.stringify({ task_id: "b", completion: "z", score: 1 }),
+      "nope",
+    ].join("\n");
+    const { completions, errors } = parseCompletionsJsonl(text, { source: "c.jsonl" });
+    expect(completions).toEqual([
+      { task_id: "a", completion: "x" },
+      { task_id: "a", completion: "y", sample_id: 1, metadata: { t: 0.2 } },
+    ]);
+    expect(errors.map((e) => `${e.file}:${e.line}: ${e.message}`)).toEqual([
+      "c.jsonl:4: completion: missing required field",
+      'c.jsonl:5: unknown key "score"',
+      expect.stringMatching(/^c\.jsonl:6: invalid JSON/),
+    ]);
+  });
+});
+
+describe("loadSuite", () => {
+  test("builtin", async () => {
+    const suite = await loadSuite("builtin");
+    expect(suite.name).toBe("builtin");
+    expect(suite.tasks.length).toBe(builtinTasks.length);
+    expect(suite.get("builtin/lru-cache")?.entry_point).toBe("LRUCache");
+    expect(suite.get("nope")).toBeUndefined();
+  });
+
+  test("a file: name from the file name, tasks by id", async () => {
+    const path = join(dir, "mine.jsonl");
+    await writeFile(path, `${task("x/1")}\n${task("x/2")}\n`);
+    const suite = await loadSuite(path);
+    expect(suite.name).toBe("mine");
+    expect(suite.tasks.map((t) => t.id)).toEqual(["x/1", "x/2"]);
+    expect(suite.get("x/2")?.id).toBe("x/2");
+    expect(suite.errors).toEqual([]);
+  });
+
+  test("a file with errors is a TASK_FILE error listing them with line numbers", async () => {
+    const path = join(dir, "bad.jsonl");
+    await writeFile(path, `${task("a")}\n{oops\n${task("a")}\n`);
+    const error = await loadSuite(path).catch((e: unknown) => e);
+    expect(isCodeActError(error, "TASK_FILE")).toBe(true);
+    expect((error as Error).message).toContain(`${path}:2: invalid JSON`);
+    expect((error as Error).message).toContain(`${path}:3: duplicate id "a"`);
+  });
+
+  test("skipInvalid returns the valid tasks and the errors", async () => {
+    const path = join(dir, "mixed.jsonl");
+    await writeFile(path, `${task("a")}\n{oops\n${task("b")}\n`);
+    const suite = await loadSuite(path, { skipInvalid: true });
+    expect(suite.tasks.map((t) => t.id)).toEqual(["a", "b"]);
+    expect(suite.errors.map((e) => e.line)).toEqual([2]);
+  });
+
+  test("a missing file is NOT_FOUND; an empty file is TASK_FILE", async () => {
+    expect(
+      isCodeActError(await loadSuite(join(dir, "none.jsonl")).catch((e: unknown) => e), "NOT_FOUND"),
+    ).toBe(true);
+    const empty = join(dir, "empty.jsonl");
+    await writeFile(empty, "\n\n");
+    expect(isCodeActError(await loadSuite(empty).catch((e: unknown) => e), "TASK_FILE")).toBe(true);
+  });
+
+  test("loadCompletions reads a file and rejects a bad one", async () => {
+    const good = join(dir, "c.jsonl");
+    await writeFile(good, `${JSON.stringify({ task_id: "a", completion: "1" })}\n`);
+    expect(await loadCompletions(good)).toEqual([{ task_id: "a", completion: "1" }]);
+    const bad = join(dir, "c-bad.jsonl");
+    await writeFile(bad, `${JSON.stringify({ task_id: "a" })}\n`);
+    const error = await loadCompletions(bad).catch((e: unknown) => e);
+    expect(isCodeActError(error, "TASK_FILE")).toBe(true);
+    expect((error as Error).message).toContain(`${bad}:1: completion: missing required field`);
+  });
+});
