@@ -12,21 +12,22 @@ import {
   type Limits,
 } from "../../sandbox/index.ts";
 import type { Suite, Task } from "../../tasks/index.ts";
-import { parseAction, describeIssues } from "./actions.ts";
+import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
-import { type RubricFactory, defaultRubricFor, scoreStep } from "./scoring.ts";
+import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
 import { type ToolDefinition, ToolRegistry } from "./tools.ts";
 import type {
   Action,
   CallToolAction,
+  CallToolObservation,
   CodeAction,
   CodeObservation,
-  EnvState,
   Environment,
+  EnvState,
   Observation,
-  ResetOptions,
   ResetObservation,
+  ResetOptions,
   StepResult,
   ToolInfo,
 } from "./types.ts";
@@ -78,6 +79,24 @@ export class CodeActEnv implements Environment {
 
   step(action: unknown): Promise<StepResult> {
     return this.#serialize(() => this.#step(action));
+  }
+
+  callTool(name: string, args: Record<string, unknown>): Promise<CallToolObservation> {
+    return this.#serialize(async () => {
+      const episode = await this.#currentEpisode();
+      const outcome = await this.#registry.call(
+        name,
+        args,
+        episode.toolContext(this.#registry),
+        this.#options.toolTimeoutMs ?? 30_000,
+      );
+      episode.settle(false, false, false);
+      return {
+        tool_name: name,
+        result: outcome.ok ? outcome.value : null,
+        error: outcome.ok ? null : outcome.error,
+      };
+    });
   }
 
   state(): EnvState {
@@ -173,7 +192,10 @@ export class CodeActEnv implements Environment {
     }
     const episode = await this.#currentEpisode();
     if (episode.done) {
-      throw new CodeActError("EPISODE_DONE", `The episode is done (${episode.doneReason}); call reset to start a new one`);
+      throw new CodeActError(
+        "EPISODE_DONE",
+        `The episode is done (${episode.doneReason}); call reset to start a new one`,
+      );
     }
     const action = parsed.action;
     if ("code" in action) return this.#codeStep(episode, action);
@@ -186,7 +208,8 @@ export class CodeActEnv implements Environment {
 
   async #codeStep(episode: Episode, action: CodeAction): Promise<StepResult> {
     const language = action.language ?? episode.language;
-    const sandbox = episode.sandbox ?? (episode.sandbox = await this.#createSandbox(episode));
+    episode.sandbox ??= await this.#createSandbox(episode);
+    const sandbox = episode.sandbox;
     const result = await sandbox.run(action.code, {
       language,
       ...(action.timeout_ms ? { limits: { timeoutMs: action.timeout_ms } } : {}),
@@ -222,7 +245,7 @@ export class CodeActEnv implements Environment {
     if (episode.pendingSubmit && episode.task && this.#options.grade === "on_submit") {
       infra = (await this.#gradeIfDue(episode, observation, true)).infra;
     } else if (episode.lastTests) {
-        observation.tests = episode.lastTests;
+      observation.tests = episode.lastTests;
     }
     episode.settle(false, false);
     return this.#finishStep(episode, action, observation, infra);
@@ -236,7 +259,8 @@ export class CodeActEnv implements Environment {
   ): Promise<{ passed: boolean; infra: boolean }> {
     const task = episode.task;
     const policy = this.#options.grade ?? "every_step";
-    if (!task || (policy === "on_submit" && !episode.pendingSubmit && !force)) return { passed: false, infra: false };
+    if (!task || (policy === "on_submit" && !episode.pendingSubmit && !force))
+      return { passed: false, infra: false };
     const grade = await gradeProgram({
       program: episode.cells,
       tests: task.tests,
@@ -257,7 +281,12 @@ export class CodeActEnv implements Environment {
     return { passed: grade.passed, infra: false };
   }
 
-  async #finishStep(episode: Episode, action: Action, observation: Observation, infra: boolean): Promise<StepResult> {
+  async #finishStep(
+    episode: Episode,
+    action: Action,
+    observation: Observation,
+    infra: boolean,
+  ): Promise<StepResult> {
     if (episode.submitted) observation.submitted = episode.submitted;
     if (episode.done && episode.doneReason) observation.done_reason = episode.doneReason;
     if (infra) {

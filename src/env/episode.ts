@@ -3,8 +3,8 @@
  * the env class stays a thin state machine over it.
  */
 import { randomUUID } from "node:crypto";
-import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
 import type { Rubric } from "../../rewards/index.ts";
+import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
 import type { Task } from "../../tasks/index.ts";
 import type { ToolContext, ToolRegistry } from "./tools.ts";
 
@@ -63,15 +63,15 @@ export class Episode {
     };
   }
 
-  /** Applies what a step decided about the episode's end; returns true when it just ended. */
-  settle(testsPassed: boolean, doneWhenTestsPass: boolean): void {
+  /** Applies what a step decided about the episode's end. */
+  settle(testsPassed: boolean, doneWhenTestsPass: boolean, countsAsStep = true): void {
     if (this.pendingSubmit) {
       this.submitted = this.pendingSubmit;
       this.pendingSubmit = undefined;
       this.end("submitted");
     } else if (testsPassed && doneWhenTestsPass) {
       this.end("tests_passed");
-    } else if (this.budgetSteps >= this.maxSteps) {
+    } else if (countsAsStep && this.budgetSteps >= this.maxSteps) {
       this.end("step_budget");
     }
   }

@@ -1,4 +1,3 @@
-export { CodeActEnv, type EnvOptions } from "./env.ts";
 export {
   actionSchema,
   describeIssues,
@@ -8,7 +7,14 @@ export {
   type ValidationIssue,
 } from "./actions.ts";
 export { coreTools, FILE_STORE_LIMITS, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
+export { CodeActEnv, type EnvOptions } from "./env.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
 export { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
-export { defineTool, type ToolCallOutcome, type ToolContext, type ToolDefinition, ToolRegistry } from "./tools.ts";
+export {
+  defineTool,
+  type ToolCallOutcome,
+  type ToolContext,
+  type ToolDefinition,
+  ToolRegistry,
+} from "./tools.ts";
 export type * from "./types.ts";

@@ -55,8 +55,12 @@ const observationSchema = z
         stack: z.string().optional(),
       })
       .optional(),
-    tests: testReport.optional().describe("Hidden tests of the task (graded on the agent's cells), else the cell's own"),
-    cell_tests: testReport.optional().describe("Tests the cell registered itself, when `tests` holds the hidden ones"),
+    tests: testReport
+      .optional()
+      .describe("Hidden tests of the task (graded on the agent's cells), else the cell's own"),
+    cell_tests: testReport
+      .optional()
+      .describe("Tests the cell registered itself, when `tests` holds the hidden ones"),
     usage: z.object({ wall_ms: z.number(), cpu_ms: z.number(), heap_bytes: z.number() }).optional(),
     state_lost: z.boolean().optional().describe("The sandbox was replaced: earlier cells' state is gone"),
     rewards: z.record(z.string(), z.number()).optional().describe("Score of every rubric path of this step"),

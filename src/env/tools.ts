@@ -83,8 +83,12 @@ export class ToolRegistry {
       );
     }
     if (this.#tools.has(name)) throw new CodeActError("INVALID_ARGUMENT", `Tool '${name}' is defined twice`);
-    const schema = definition.input instanceof z.ZodType ? definition.input : z.fromJSONSchema(definition.input);
-    const inputSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+    const schema =
+      definition.input instanceof z.ZodType ? definition.input : z.fromJSONSchema(definition.input);
+    const inputSchema = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<
+      string,
+      unknown
+    >;
     delete inputSchema.$schema;
     this.#tools.set(name, {
       info: { name, description: definition.description, input_schema: inputSchema },
@@ -108,18 +112,28 @@ export class ToolRegistry {
   /** A direct tool call: never throws; failures are classified like OpenEnv's ToolErrorType. */
   async call(name: string, args: unknown, context: ToolContext, timeoutMs: number): Promise<ToolCallOutcome> {
     const tool = this.#tools.get(name);
-    if (!tool) return { ok: false, error: { error_type: "tool_not_found", message: `Unknown tool: '${name}'` } };
+    if (!tool)
+      return { ok: false, error: { error_type: "tool_not_found", message: `Unknown tool: '${name}'` } };
     const parsed = tool.schema.safeParse(args ?? {});
     if (!parsed.success) {
       const detail = describeIssues(toValidationIssues(parsed.error, args));
-      return { ok: false, error: { error_type: "invalid_args", message: `Invalid arguments for '${name}': ${detail}` } };
+      return {
+        ok: false,
+        error: { error_type: "invalid_args", message: `Invalid arguments for '${name}': ${detail}` },
+      };
     }
     try {
-      const value = await withTimeout(Promise.resolve(tool.handler(parsed.data as never, context)), timeoutMs);
+      const value = await withTimeout(
+        Promise.resolve(tool.handler(parsed.data as never, context)),
+        timeoutMs,
+      );
       return { ok: true, value: toJson(value) };
     } catch (error) {
       if (error instanceof ToolTimeout) {
-        return { ok: false, error: { error_type: "timeout", message: `Tool '${name}' timed out after ${timeoutMs} ms` } };
+        return {
+          ok: false,
+          error: { error_type: "timeout", message: `Tool '${name}' timed out after ${timeoutMs} ms` },
+        };
       }
       return { ok: false, error: { error_type: "execution_error", message: errorMessage(error) } };
     }

@@ -38,7 +38,12 @@ export interface ToolInfo {
 }
 
 /** OpenEnv's ToolErrorType. */
-export type ToolErrorType = "execution_error" | "invalid_args" | "transport_error" | "tool_not_found" | "timeout";
+export type ToolErrorType =
+  | "execution_error"
+  | "invalid_args"
+  | "transport_error"
+  | "tool_not_found"
+  | "timeout";
 
 export interface ToolError {
   error_type: ToolErrorType;
@@ -121,5 +126,10 @@ export interface Environment extends AsyncDisposable {
   step(action: unknown): Promise<StepResult>;
   state(): EnvState;
   tools(): ToolInfo[];
+  /**
+   * One tool call outside the step loop (MCP: agents in production call tools, never step): it
+   * does not count as a step nor use the step budget. `submit` still ends the episode.
+   */
+  callTool(name: string, args: Record<string, unknown>): Promise<CallToolObservation>;
   close(): Promise<void>;
 }

@@ -13,8 +13,14 @@ import { Progress } from "./progress.ts";
 import { ResultsWriter } from "./results-file.ts";
 import { formatSummary, summarize } from "./summary.ts";
 
-export async function runAgentEval(suite: Suite, args: EvalArgs, log: (line: string) => void): Promise<number> {
-  const jobs = suite.tasks.flatMap((task) => Array.from({ length: args.samplesPerTask }, (_, index) => ({ task, index })));
+export async function runAgentEval(
+  suite: Suite,
+  args: EvalArgs,
+  log: (line: string) => void,
+): Promise<number> {
+  const jobs = suite.tasks.flatMap((task) =>
+    Array.from({ length: args.samplesPerTask }, (_, index) => ({ task, index })),
+  );
   if (args.transcripts) await mkdir(args.transcripts, { recursive: true });
   const writer = args.out ? new ResultsWriter(args.out, false) : undefined;
   const progress = new Progress(jobs.length);
@@ -28,7 +34,11 @@ export async function runAgentEval(suite: Suite, args: EvalArgs, log: (line: str
       try {
         const transcript = await runAgentEpisode(
           env,
-          { baseUrl: args["base-url"] as string, model: args.model as string, apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY },
+          {
+            baseUrl: args["base-url"] as string,
+            model: args.model as string,
+            apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY,
+          },
           { id: job.task.id, index: job.index, maxSteps: job.task.max_steps ?? args.maxSteps },
         );
         if (args.transcripts) await saveTranscript(args.transcripts, transcript);
@@ -62,7 +72,11 @@ export async function runAgentEval(suite: Suite, args: EvalArgs, log: (line: str
 
 function toResult(t: EpisodeTranscript): SampleResult {
   const last = t.steps.at(-1)?.observation as
-    | { tests?: SampleResult["tests"] & { cases: SampleResult["cases"] }; usage?: SampleResult["usage"]; infra_error?: boolean }
+    | {
+        tests?: SampleResult["tests"] & { cases: SampleResult["cases"] };
+        usage?: SampleResult["usage"];
+        infra_error?: boolean;
+      }
     | undefined;
   const upstream = t.error !== null;
   return {
@@ -73,7 +87,12 @@ function toResult(t: EpisodeTranscript): SampleResult {
     error_kind: t.passed ? null : upstream ? "upstream" : (t.done_reason ?? "tests_failed"),
     reason: t.error,
     tests: last?.tests
-      ? { passed: last.tests.passed, failed: last.tests.failed, skipped: last.tests.skipped, total: last.tests.total }
+      ? {
+          passed: last.tests.passed,
+          failed: last.tests.failed,
+          skipped: last.tests.skipped,
+          total: last.tests.total,
+        }
       : { passed: 0, failed: 0, skipped: 0, total: 0 },
     cases: last?.tests?.cases ?? [],
     usage: last?.usage ?? { wall_ms: 0, cpu_ms: 0, heap_bytes: 0 },

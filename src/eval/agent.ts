@@ -38,15 +38,18 @@ export async function chatCompletion(options: ChatClientOptions, messages: ChatM
     throw new CodeActError("UPSTREAM", `chat endpoint ${url} unreachable: ${(error as Error).message}`);
   }
   const text = await response.text();
-  if (!response.ok) throw new CodeActError("UPSTREAM", `chat endpoint answered ${response.status}: ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new CodeActError("UPSTREAM", `chat endpoint answered ${response.status}: ${text.slice(0, 300)}`);
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch {
     throw new CodeActError("UPSTREAM", `chat endpoint answered non-JSON: ${text.slice(0, 300)}`);
   }
-  const content = (body as { choices?: Array<{ message?: { content?: unknown } }> }).choices?.[0]?.message?.content;
-  if (typeof content !== "string") throw new CodeActError("UPSTREAM", "chat reply has no choices[0].message.content");
+  const content = (body as { choices?: Array<{ message?: { content?: unknown } }> }).choices?.[0]?.message
+    ?.content;
+  if (typeof content !== "string")
+    throw new CodeActError("UPSTREAM", "chat reply has no choices[0].message.content");
   return content;
 }
 
@@ -65,13 +68,15 @@ export function extractCode(reply: string): Array<{ code: string; language: "js"
 }
 
 export function systemPrompt(tools: readonly ToolInfo[]): string {
-  const toolLines = tools.map((t) => `- ${t.name}(args): ${t.description} Input schema: ${JSON.stringify(t.input_schema)}`);
+  const toolLines = tools.map(
+    (t) => `- ${t.name}(args): ${t.description} Input schema: ${JSON.stringify(t.input_schema)}`,
+  );
   return [
     "You are a coding agent in a JavaScript/TypeScript REPL sandbox (CodeAct).",
     "Act by replying with exactly one fenced code block (```ts or ```js). It runs as a cell: top-level declarations persist into later cells, top-level await works, console output and the last expression's value come back to you.",
     "No Node APIs, network or file system: only the tools below, called as `await name({...})`.",
     "The task's hidden tests are run on your cells after each step; the results come back with each observation.",
-    "When your solution is complete, call `await submit({ answer: \"done\" })` in a cell.",
+    'When your solution is complete, call `await submit({ answer: "done" })` in a cell.',
     "Tools:",
     ...toolLines,
   ].join("\n");
@@ -84,15 +89,22 @@ export function describeObservation(result: StepResult): string {
   if (typeof o.stdout === "string" && o.stdout) parts.push(`stdout:\n${clip(o.stdout)}`);
   if (typeof o.stderr === "string" && o.stderr) parts.push(`stderr:\n${clip(o.stderr)}`);
   if (typeof o.value === "string") parts.push(`value: ${clip(o.value)}`);
-  const error = o.error as { kind?: string; name?: string; message?: string; line?: number } | null | undefined;
-  if (error?.message) parts.push(`error (${error.kind}): ${error.name}: ${error.message}${error.line ? ` at line ${error.line}` : ""}`);
+  const error = o.error as
+    | { kind?: string; name?: string; message?: string; line?: number }
+    | null
+    | undefined;
+  if (error?.message)
+    parts.push(
+      `error (${error.kind}): ${error.name}: ${error.message}${error.line ? ` at line ${error.line}` : ""}`,
+    );
   if (o.tests) {
     const failing = o.tests.cases.filter((c) => c.status === "failed").slice(0, 5);
     parts.push(
       `hidden tests: ${o.tests.passed}/${o.tests.total} passed${failing.map((c) => `\n  FAIL ${c.name}: ${clip(c.message ?? "", 300)}`).join("")}`,
     );
   }
-  if ("tool_name" in o) parts.push(`tool ${String(o.tool_name)}: ${clip(JSON.stringify(o.result ?? o.error))}`);
+  if ("tool_name" in o)
+    parts.push(`tool ${String(o.tool_name)}: ${clip(JSON.stringify(o.result ?? o.error))}`);
   parts.push(`reward: ${result.reward ?? "none"}${result.done ? " (episode done)" : ""}`);
   return parts.join("\n");
 }

@@ -22,7 +22,11 @@ export interface BenchRow {
   note?: string;
 }
 
-export async function benchGrader(opts: { suitePath: string; engine?: EngineName; quick?: boolean }): Promise<BenchRow[]> {
+export async function benchGrader(opts: {
+  suitePath: string;
+  engine?: EngineName;
+  quick?: boolean;
+}): Promise<BenchRow[]> {
   const suite = await loadSuite(opts.suitePath);
   const { samples } = samplesFromSuite(suite, "canonical");
   const engine = opts.engine ?? "isolated-vm";
@@ -38,7 +42,12 @@ export async function benchGrader(opts: { suitePath: string; engine?: EngineName
   const baselinePerSample = baselineMs / baselineSamples.length;
   const oursPerSample = oursMs / samples.length;
   return [
-    { name: `grade ${suite.name} references (${engine})`, value: oursMs, unit: "ms", note: `${samples.length} samples, ${passed} passed` },
+    {
+      name: `grade ${suite.name} references (${engine})`,
+      value: oursMs,
+      unit: "ms",
+      note: `${samples.length} samples, ${passed} passed`,
+    },
     { name: "grade: per sample (ours)", value: oursPerSample, unit: "ms" },
     {
       name: "grade: per sample, one node process each",
@@ -46,12 +55,20 @@ export async function benchGrader(opts: { suitePath: string; engine?: EngineName
       unit: "ms",
       note: `${baselineSamples.length} samples, concurrency ${workers}`,
     },
-    { name: "grade: speed-up vs node per sample", value: baselinePerSample / oursPerSample, unit: "x", note: "target >= 50x" },
+    {
+      name: "grade: speed-up vs node per sample",
+      value: baselinePerSample / oursPerSample,
+      unit: "x",
+      note: "target >= 50x",
+    },
   ];
 }
 
 /** The original harness's way: write prompt + solution + tests to a file and run `node` on it. */
-async function nodePerSample(samples: ReturnType<typeof samplesFromSuite>["samples"], concurrency: number): Promise<number> {
+async function nodePerSample(
+  samples: ReturnType<typeof samplesFromSuite>["samples"],
+  concurrency: number,
+): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "codeact-bench-"));
   try {
     const files = await Promise.all(

@@ -78,15 +78,18 @@ export type EvalArgs = ReturnType<typeof parseEvalArgs>;
 export function parseEvalArgs(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   const engine = values.engine;
-  if (engine !== "isolated-vm" && engine !== "quickjs") usage(`--engine must be isolated-vm or quickjs (got '${engine}')`);
+  if (engine !== "isolated-vm" && engine !== "quickjs")
+    usage(`--engine must be isolated-vm or quickjs (got '${engine}')`);
   if (values.solutions !== undefined && values.solutions !== "canonical" && values.solutions !== "wrong") {
     usage(`--solutions must be canonical or wrong (got '${values.solutions}')`);
   }
   const modes = [values.completions, values.solutions, values.agent].filter((v) => v !== undefined);
   if (modes.length > 1) usage("--completions, --solutions and --agent exclude each other");
   if (values.resume && !values.out) usage("--resume needs --out (the results file to resume)");
-  if (values.agent !== undefined && values.agent !== "openai") usage(`--agent must be openai (got '${values.agent}')`);
-  if (values.agent && (!values["base-url"] || !values.model)) usage("--agent openai needs --base-url and --model");
+  if (values.agent !== undefined && values.agent !== "openai")
+    usage(`--agent must be openai (got '${values.agent}')`);
+  if (values.agent && (!values["base-url"] || !values.model))
+    usage("--agent openai needs --base-url and --model");
   return {
     ...values,
     engine: engine as EngineName,
@@ -95,7 +98,12 @@ export function parseEvalArgs(argv: string[]) {
     timeoutMs: positiveInt("--timeout-ms", values["timeout-ms"]),
     maxSteps: positiveInt("--max-steps", values["max-steps"]),
     samplesPerTask: positiveInt("--samples", values.samples),
-    taskIds: values.tasks ? values.tasks.split(",").map((s) => s.trim()).filter(Boolean) : undefined,
+    taskIds: values.tasks
+      ? values.tasks
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
   };
 }
 
@@ -130,7 +138,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const filtered = filterSuite(suite, args.taskIds);
   if (args.agent) return runAgentEval(filtered, args, log);
   const { samples, skipped, problems } = await collectSamples(filtered, args);
-  for (const p of problems) log(`${p.line !== undefined ? `${args.completions}:${p.line}: ` : ""}${p.message}`);
+  for (const p of problems)
+    log(`${p.line !== undefined ? `${args.completions}:${p.line}: ` : ""}${p.message}`);
   const summary = await gradeAndSummarize(filtered, samples, skipped.length, problems.length, args, log);
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else log(formatSummary(summary));

@@ -30,7 +30,10 @@ export interface GradeOptions {
 
 const MAX_CASES_KEPT = 100;
 
-export async function gradeSample(sample: Sample, options: Omit<GradeOptions, "concurrency">): Promise<SampleResult> {
+export async function gradeSample(
+  sample: Sample,
+  options: Omit<GradeOptions, "concurrency">,
+): Promise<SampleResult> {
   let attempt = 0;
   for (;;) {
     const grade = await gradeProgram({
@@ -65,7 +68,10 @@ export async function gradeSample(sample: Sample, options: Omit<GradeOptions, "c
 }
 
 /** Runs every sample with at most `concurrency` in flight; returns results in input order. */
-export async function gradeSamples(samples: readonly Sample[], options: GradeOptions): Promise<SampleResult[]> {
+export async function gradeSamples(
+  samples: readonly Sample[],
+  options: GradeOptions,
+): Promise<SampleResult[]> {
   const results = new Array<SampleResult>(samples.length);
   let next = 0;
   const worker = async () => {

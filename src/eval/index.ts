@@ -1,4 +1,10 @@
-export { chatCompletion, type ChatMessage, describeObservation, extractCode, runAgentEpisode } from "./agent.ts";
+export {
+  type ChatMessage,
+  chatCompletion,
+  describeObservation,
+  extractCode,
+  runAgentEpisode,
+} from "./agent.ts";
 export { EVAL_HELP, evalCommand, parseEvalArgs } from "./command.ts";
 export { gradeSample, gradeSamples, type SampleResult } from "./grade-samples.ts";
 export { meanPassAtK, passAtK } from "./passk.ts";

@@ -4,7 +4,15 @@
  * a running product so large n does not overflow.
  */
 export function passAtK(n: number, c: number, k: number): number {
-  if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k) || n < 0 || c < 0 || c > n || k < 1) {
+  if (
+    !Number.isInteger(n) ||
+    !Number.isInteger(c) ||
+    !Number.isInteger(k) ||
+    n < 0 ||
+    c < 0 ||
+    c > n ||
+    k < 1
+  ) {
     throw new RangeError(`passAtK needs integers 0 <= c <= n and k >= 1 (got n=${n}, c=${c}, k=${k})`);
   }
   if (k > n) throw new RangeError(`pass@${k} needs at least ${k} samples per task (got ${n})`);

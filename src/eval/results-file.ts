@@ -20,7 +20,8 @@ export function readResults(path: string): { results: SampleResult[]; problems: 
       if (!text.trim()) return;
       try {
         const value = JSON.parse(text) as Partial<SampleResult>;
-        if (typeof value.task_id !== "string" || typeof value.sample_index !== "number") throw new Error("not a result");
+        if (typeof value.task_id !== "string" || typeof value.sample_index !== "number")
+          throw new Error("not a result");
         results.push(value as SampleResult);
       } catch {
         problems.push(`${path}:${i + 1}: not a result line; ignored`);

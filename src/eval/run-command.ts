@@ -41,13 +41,17 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new CodeActError("INVALID_ARGUMENT", `--engine must be isolated-vm or quickjs (got '${engine}')`);
   }
   const seed = Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new CodeActError("INVALID_ARGUMENT", "--seed must be an integer >= 0");
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new CodeActError("INVALID_ARGUMENT", "--seed must be an integer >= 0");
   const timeoutMs = values["timeout-ms"] === undefined ? undefined : Number(values["timeout-ms"]);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
     throw new CodeActError("INVALID_ARGUMENT", "--timeout-ms must be a positive integer");
   }
   const sources = await Promise.all(positionals.map(readSource));
-  const env = new CodeActEnv({ engine: engine as EngineName, ...(timeoutMs ? { limits: { timeoutMs } } : {}) });
+  const env = new CodeActEnv({
+    engine: engine as EngineName,
+    ...(timeoutMs ? { limits: { timeoutMs } } : {}),
+  });
   let failed = false;
   try {
     await env.reset({ seed });
@@ -77,15 +81,26 @@ export function formatObservation(name: string, result: StepResult): string {
   const o = result.observation as CodeObservation;
   const lines = [`── ${name} (exit ${o.exit_code}${o.usage ? `, ${o.usage.wall_ms.toFixed(1)} ms` : ""})`];
   if (o.stdout) lines.push(o.stdout.replace(/\n$/, ""));
-  if (o.stderr) lines.push(...o.stderr.replace(/\n$/, "").split("\n").map((l) => `stderr: ${l}`));
+  if (o.stderr)
+    lines.push(
+      ...o.stderr
+        .replace(/\n$/, "")
+        .split("\n")
+        .map((l) => `stderr: ${l}`),
+    );
   if (o.value !== undefined) lines.push(`=> ${o.value}`);
   if (o.error) {
-    const where = o.error.line ? ` (line ${o.error.line}${o.error.column ? `, column ${o.error.column}` : ""})` : "";
+    const where = o.error.line
+      ? ` (line ${o.error.line}${o.error.column ? `, column ${o.error.column}` : ""})`
+      : "";
     lines.push(`error [${o.error.kind}] ${o.error.name}: ${o.error.message}${where}`);
   }
   if (o.tests) {
     lines.push(`tests: ${o.tests.passed} passed, ${o.tests.failed} failed, ${o.tests.skipped} skipped`);
-    for (const c of o.tests.cases) lines.push(`  ${c.status === "passed" ? "✓" : c.status === "failed" ? "✗" : "-"} ${c.name}${c.message ? ` — ${c.message.split("\n")[0]}` : ""}`);
+    for (const c of o.tests.cases)
+      lines.push(
+        `  ${c.status === "passed" ? "✓" : c.status === "failed" ? "✗" : "-"} ${c.name}${c.message ? ` — ${c.message.split("\n")[0]}` : ""}`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }

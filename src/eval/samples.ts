@@ -21,7 +21,10 @@ export interface InputProblem {
 export type SolutionsMode = "canonical" | "wrong";
 
 /** Samples from each task's own reference (or an empty body); tasks with no reference are skipped. */
-export function samplesFromSuite(suite: Suite, mode: SolutionsMode): { samples: Sample[]; skipped: string[] } {
+export function samplesFromSuite(
+  suite: Suite,
+  mode: SolutionsMode,
+): { samples: Sample[]; skipped: string[] } {
   const samples: Sample[] = [];
   const skipped: string[] = [];
   for (const task of suite.tasks) {
@@ -47,7 +50,10 @@ export function samplesFromCompletions(
   for (const entry of lines) {
     const task = suite.get(entry.task_id);
     if (!task) {
-      problems.push({ line: entry.line, message: `unknown task_id '${entry.task_id}' (not in suite '${suite.name}')` });
+      problems.push({
+        line: entry.line,
+        message: `unknown task_id '${entry.task_id}' (not in suite '${suite.name}')`,
+      });
       continue;
     }
     const index = seen.get(task.id) ?? 0;

@@ -48,7 +48,13 @@ describe("CodeActEnv", () => {
       expect.arrayContaining(["submit", "list_tools", "read_file", "write_file", "list_files"]),
     );
     expect(first.done).toBe(false);
-    expect(env.state()).toEqual({ episode_id: "ep-1", step_count: 0, task_id: "t/add", last_exit_code: 0, done: false });
+    expect(env.state()).toEqual({
+      episode_id: "ep-1",
+      step_count: 0,
+      task_id: "t/add",
+      last_exit_code: 0,
+      done: false,
+    });
   });
 
   it("keeps REPL state across steps and scores a free-form episode on clean execution", async () => {
@@ -103,14 +109,20 @@ describe("CodeActEnv", () => {
   it("runs direct tool calls and the same tools inside cells, with argument validation", async () => {
     await using env = new CodeActEnv();
     await env.reset();
-    const write = await env.step({ type: "call_tool", tool_name: "write_file", arguments: { path: "a.txt", content: "hi" } });
+    const write = await env.step({
+      type: "call_tool",
+      tool_name: "write_file",
+      arguments: { path: "a.txt", content: "hi" },
+    });
     expect((write.observation as CallToolObservation).error).toBeNull();
     const cell = await env.step({ code: "const t = await read_file({ path: 'a.txt' }); t + '!'" });
     expect((cell.observation as CodeObservation).value).toBe("'hi!'");
     const bad = await env.step({ type: "call_tool", tool_name: "write_file", arguments: { path: 3 } });
     expect((bad.observation as CallToolObservation).error?.error_type).toBe("invalid_args");
     const badInCell = await env.step({ code: "await write_file({ path: 'x' })" });
-    expect((badInCell.observation as CodeObservation).error?.message).toMatch(/Invalid arguments for 'write_file'/);
+    expect((badInCell.observation as CodeObservation).error?.message).toMatch(
+      /Invalid arguments for 'write_file'/,
+    );
     const missing = await env.step({ type: "call_tool", tool_name: "nope", arguments: {} });
     expect((missing.observation as CallToolObservation).error).toEqual({
       error_type: "tool_not_found",
@@ -132,7 +144,11 @@ describe("CodeActEnv", () => {
     });
     await using env = new CodeActEnv({ tools: [weather], builtinTools: false });
     const reset = await env.reset();
-    expect((reset.observation as ResetObservation).tools.map((t) => t.name)).toEqual(["submit", "list_tools", "weather"]);
+    expect((reset.observation as ResetObservation).tools.map((t) => t.name)).toEqual([
+      "submit",
+      "list_tools",
+      "weather",
+    ]);
     const direct = await env.step({ type: "call_tool", tool_name: "weather", arguments: { city: "Oslo" } });
     expect((direct.observation as CallToolObservation).result).toEqual({ city: "Oslo", celsius: 4 });
     const cell = await env.step({ code: "(await weather({ city: 'Lima' })).celsius" });

@@ -28,7 +28,10 @@ afterAll(async () => {
 async function gradeThroughEnv(suite: Suite, task: Task, engine: EngineName): Promise<boolean> {
   await using env = new CodeActEnv({ engine, suite, limits: { timeoutMs: 20_000, cpuTimeMs: 20_000 } });
   await env.reset({ task_id: task.id });
-  const result = await env.step({ code: task.prompt + (task.canonical_solution ?? ""), language: task.language });
+  const result = await env.step({
+    code: task.prompt + (task.canonical_solution ?? ""),
+    language: task.language,
+  });
   const tests = (result.observation as CodeObservation).tests;
   return result.reward === 1 && tests !== undefined && tests.failed === 0 && tests.passed > 0;
 }

@@ -1,0 +1,9 @@
+export type { CallToolObservation, EnvState, StepResult, ToolInfo } from "../env/types.ts";
+export {
+  type ClientOptions,
+  EnvClient,
+  errorFromFrame,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  wsUrl,
+} from "./client.ts";

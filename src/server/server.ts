@@ -1,0 +1,186 @@
+/**
+ * createServer: the Hono app with every OpenEnv route, /ws, standard MCP, metrics, task browsing
+ * and (optionally) the web page, plus its lifetime (start, graceful close).
+ */
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createNodeWebSocket } from "@hono/node-ws";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { CodeActError, engineStats } from "../../sandbox/index.ts";
+import type { Suite } from "../../tasks/index.ts";
+import { ENV_VERSION, envMetadata, envSchemas } from "../env/index.ts";
+import type { Environment } from "../env/types.ts";
+import { registerWebRoutes } from "../web/index.ts";
+import { registerHttpRoutes } from "./http.ts";
+import { createLogger, type LogLevel } from "./log.ts";
+import { registerMcpStream } from "./mcp-stream.ts";
+import { Metrics } from "./metrics.ts";
+import { openApiDocument } from "./openapi.ts";
+import { SessionManager } from "./sessions.ts";
+import { registerTaskRoutes } from "./tasks-routes.ts";
+import type { Profile } from "./wire.ts";
+import { wsEvents } from "./ws.ts";
+
+export interface ServerConfig {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+  createEnv: () => Environment;
+  suite?: Suite;
+  /** Shared by /ws, stateful HTTP, /mcp sessions and /mcp/stream. Default 256. */
+  maxSessions?: number;
+  profile?: Profile;
+  /** A session without any request for this long is closed. Default 10 minutes. */
+  idleTimeoutMs?: number;
+  /** Default 16 MiB. */
+  maxBodyBytes?: number;
+  /** Default 16 MiB (uvicorn's default). */
+  maxFrameBytes?: number;
+  logLevel?: LogLevel;
+  /** Serve the human-agent page at /web/ (and redirect / there). */
+  web?: boolean;
+  /** How long close() lets in-flight steps finish. Default 10 s. */
+  shutdownGraceMs?: number;
+}
+
+export interface CodeActServer extends AsyncDisposable {
+  readonly app: Hono;
+  readonly sessions: SessionManager;
+  start(): Promise<{ url: string; port: number }>;
+  close(): Promise<void>;
+}
+
+const MIB = 1024 * 1024;
+/** Paths that exist with another method: answer 405 like FastAPI instead of 404. */
+const KNOWN_PATHS = new Set([
+  "/reset",
+  "/step",
+  "/state",
+  "/health",
+  "/metadata",
+  "/schema",
+  "/mcp",
+  "/metrics",
+  "/openapi.json",
+]);
+
+export function createServer(config: ServerConfig): CodeActServer {
+  const maxBodyBytes = config.maxBodyBytes ?? 16 * MIB;
+  const maxFrameBytes = config.maxFrameBytes ?? 16 * MIB;
+  const logger = createLogger(config.logLevel ?? "info");
+  const metrics = new Metrics();
+  const profile = config.profile ?? "default";
+  const sessions = new SessionManager({
+    maxSessions: config.maxSessions ?? 256,
+    idleTimeoutMs: config.idleTimeoutMs ?? 10 * 60_000,
+    createEnv: config.createEnv,
+    logger,
+    metrics,
+  });
+  const ctx = { profile, logger, metrics, sessions };
+
+  const app = new Hono();
+  const nodeWs = createNodeWebSocket({ app });
+  // Frames between maxFrameBytes and twice it get an error frame and the session lives on.
+  nodeWs.wss.options.maxPayload = 2 * maxFrameBytes;
+
+  app.use("*", async (c, next) => {
+    if (c.req.method !== "POST") return next();
+    return bodyLimit({
+      maxSize: maxBodyBytes,
+      // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
+      onError: (cc) =>
+        cc.json({ detail: `Request body too large (limit ${maxBodyBytes} bytes)` }, 413, {
+          Connection: "close",
+        }),
+    })(c, next);
+  });
+  app.get("/health", (c) => c.json({ status: "healthy" }));
+  app.get("/metadata", (c) => c.json(envMetadata(config.suite)));
+  app.get("/schema", (c) => c.json(envSchemas()));
+  app.get("/openapi.json", (c) => c.json(openApiDocument(envSchemas(), envMetadata(config.suite).name)));
+  app.get("/metrics", async (c) => {
+    const text = metrics.render(sessions.counts(), await sandboxStats());
+    return c.text(text, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
+  });
+  registerHttpRoutes(app, ctx);
+  const endMcpStreams = registerMcpStream(app, {
+    ...ctx,
+    maxBodyBytes,
+    serverName: "codeact-env",
+    serverVersion: ENV_VERSION,
+  });
+  app.get(
+    "/ws",
+    nodeWs.upgradeWebSocket(() => wsEvents({ ...ctx, maxFrameBytes })),
+  );
+  registerTaskRoutes(app, config.suite);
+  if (config.web === true) registerWebRoutes(app, { redirectRoot: true });
+  app.notFound((c) =>
+    KNOWN_PATHS.has(c.req.path)
+      ? c.json({ detail: "Method Not Allowed" }, 405)
+      : c.json({ detail: "Not Found" }, 404),
+  );
+  app.onError((error, c) => {
+    logger.log("error", "unhandled", { path: c.req.path, message: String(error) });
+    return c.json({ detail: "Internal Server Error" }, 500);
+  });
+
+  let server: ReturnType<typeof serve> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const start = async () => {
+    if (server !== undefined) throw new CodeActError("INVALID_ARGUMENT", "Server already started");
+    const host = config.host ?? "127.0.0.1";
+    const listening = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: host, port: config.port ?? 8000 }, () => resolve(s));
+      s.once("error", reject);
+    });
+    server = listening;
+    nodeWs.injectWebSocket(listening);
+    const port = (listening.address() as AddressInfo).port;
+    const shownHost = host.includes(":") ? `[${host}]` : host;
+    logger.log("info", "listening", { host, port });
+    return { url: `http://${shownHost}:${port}`, port };
+  };
+
+  const close = () => {
+    closing ??= (async () => {
+      const s = server;
+      const stopped =
+        s === undefined ? Promise.resolve() : new Promise<void>((resolve) => s.close(() => resolve()));
+      if (s !== undefined && "closeIdleConnections" in s) s.closeIdleConnections();
+      await sessions.shutdown(config.shutdownGraceMs ?? 10_000);
+      await endMcpStreams();
+      await terminateSockets(nodeWs.wss.clients);
+      if (s !== undefined && "closeAllConnections" in s) s.closeAllConnections();
+      await stopped;
+      logger.log("info", "closed", {});
+    })();
+    return closing;
+  };
+
+  return { app, sessions, start, close, [Symbol.asyncDispose]: close };
+}
+
+/** Gives sockets that were sent a close frame a moment to answer it, then cuts them. */
+async function terminateSockets(clients: Set<import("ws").WebSocket>): Promise<void> {
+  const deadline = Date.now() + 1000;
+  while ([...clients].some((ws) => ws.readyState !== ws.CLOSED) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (const ws of clients) ws.terminate();
+}
+
+/** Engine stats summed over the engines started so far (undefined before any started). */
+async function sandboxStats(): Promise<{ restarts: number; workers: number; sessions: number } | undefined> {
+  const list = Object.values(await engineStats());
+  if (list.length === 0) return undefined;
+  return list.reduce((a, b) => ({
+    restarts: a.restarts + b.restarts,
+    workers: a.workers + b.workers,
+    sessions: a.sessions + b.sessions,
+  }));
+}
