@@ -1,0 +1,156 @@
+/**
+ * Child side: the pieces of one cell run — its clock (wall and CPU budgets handed to every call
+ * into the isolate as ivm's `timeout`), its tool-result inbox and report buffer, and the mapping
+ * of ivm's exceptions to outcomes.
+ */
+import type ivm from "isolated-vm";
+import type { CellRequest } from "../../engine.ts";
+import { IVM_TIMEOUT_MESSAGE } from "./protocol.ts";
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type LimitKind = "timeout" | "cpu_timeout";
+
+export type Outcome =
+  | { status: "completed" }
+  | { status: "compile_error"; error: ErrorInfo }
+  | { status: LimitKind }
+  | { status: "memory" }
+  | { status: "infra"; message: string }
+  /** The runner itself threw (not the cell body, which the runner catches). */
+  | { status: "runner_error"; error: ErrorInfo };
+
+/** Thrown inside the run loop when a budget is spent between two calls. */
+export class LimitHit extends Error {
+  readonly kind: LimitKind;
+  constructor(kind: LimitKind) {
+    super(kind);
+    this.kind = kind;
+  }
+}
+
+export class CellClock {
+  /** Which limit bounded the last call: a termination by ivm's timeout is charged to it. */
+  bound: LimitKind = "timeout";
+  private readonly startMs = performance.now();
+  private readonly isolate: ivm.Isolate;
+  private readonly cpuStartNs: bigint;
+  private readonly timeoutMs: number;
+  private readonly cpuTimeMs: number;
+  private lastCpuMs = 0;
+
+  constructor(isolate: ivm.Isolate, req: CellRequest) {
+    this.isolate = isolate;
+    this.cpuStartNs = isolate.cpuTime;
+    this.timeoutMs = req.timeoutMs;
+    this.cpuTimeMs = req.cpuTimeMs;
+  }
+
+  elapsedMs(): number {
+    return performance.now() - this.startMs;
+  }
+
+  cpuMs(): number {
+    if (!this.isolate.isDisposed) {
+      try {
+        this.lastCpuMs = Number(this.isolate.cpuTime - this.cpuStartNs) / 1e6;
+      } catch {
+        // Disposed concurrently (memory limit): keep the last reading.
+      }
+    }
+    return this.lastCpuMs;
+  }
+
+  wallRemainingMs(): number {
+    return this.timeoutMs - this.elapsedMs();
+  }
+
+  /**
+   * Milliseconds the next call into the isolate may run. CPU time of one thread never exceeds its
+   * wall time, so the remaining CPU budget is a safe wall bound for a single call.
+   */
+  budgetMs(): number {
+    const wall = this.wallRemainingMs();
+    const cpu = this.cpuTimeMs - this.cpuMs();
+    if (cpu <= 0) throw new LimitHit("cpu_timeout");
+    if (wall <= 0) throw new LimitHit("timeout");
+    this.bound = cpu < wall ? "cpu_timeout" : "timeout";
+    return Math.max(1, Math.ceil(Math.min(wall, cpu)));
+  }
+}
+
+const MAX_REPORT_BYTES = 8 * 1024 * 1024;
+
+export class RunState {
+  readonly rid: number;
+  readonly reports: Array<[string, string]> = [];
+  readonly pending = new Set<number>();
+  results: Array<[number, string]> = [];
+  private reportBytes = 0;
+  private wake: (() => void) | undefined;
+
+  constructor(rid: number) {
+    this.rid = rid;
+  }
+
+  report(kind: string, data: string): void {
+    this.reportBytes += kind.length + data.length;
+    // Past the cap the grading tally is incomplete; the host sees fewer reports than tests.
+    if (this.reportBytes <= MAX_REPORT_BYTES) this.reports.push([kind, data]);
+  }
+
+  deliver(cid: number, json: string): void {
+    if (!this.pending.delete(cid)) return;
+    this.results.push([cid, json]);
+    this.wake?.();
+  }
+
+  /** Resolves true when a tool result is queued, false when `ms` passed first. */
+  waitResult(ms: number): Promise<boolean> {
+    if (this.results.length > 0) return Promise.resolve(true);
+    if (ms <= 0) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = undefined;
+        resolve(false);
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve(true);
+      };
+    });
+  }
+}
+
+/** Cuts the host's own frames (after ivm's boundary marker) so host paths never reach the agent. */
+export function errorInfo(error: unknown): ErrorInfo {
+  if (!(error instanceof Error)) return { name: "Error", message: String(error) };
+  const info: ErrorInfo = { name: error.name, message: error.message };
+  if (typeof error.stack === "string") {
+    const cut = error.stack.indexOf("\n    at (<isolated-vm boundary>)");
+    info.stack = cut >= 0 ? error.stack.slice(0, cut) : error.stack;
+  }
+  return info;
+}
+
+export function classify(
+  error: unknown,
+  isolate: ivm.Isolate,
+  clock: CellClock,
+  fallback: "compile_error" | "runner_error",
+): Outcome {
+  if (error instanceof LimitHit) return { status: error.kind };
+  const message = error instanceof Error ? error.message : String(error);
+  if (isolate.isDisposed) {
+    return message.includes("memory limit")
+      ? { status: "memory" }
+      : { status: "infra", message: `sandbox isolate was disposed: ${message}` };
+  }
+  if (message === IVM_TIMEOUT_MESSAGE) return { status: clock.bound };
+  return { status: fallback, error: errorInfo(error) };
+}

@@ -1,0 +1,283 @@
+/**
+ * Child side: one session = one installed isolate. Runs cells by driving the runner protocol
+ * (begin, poll, resolveTool, finish) with ivm's async calls, so the isolate runs on ivm's thread
+ * pool and this process's main thread stays free for other sessions and IPC.
+ */
+import type ivm from "isolated-vm";
+import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../../engine.ts";
+import { type BridgeTarget, disposeIsolate, type Installed, installBlank } from "./child-isolate.ts";
+import { CellClock, classify, type ErrorInfo, type Outcome, RunState } from "./child-run.ts";
+import type { SparePool } from "./child-spares.ts";
+import { type ChildSessionConfig, FINISH_BUDGET_MS, memoryLimitMb } from "./protocol.ts";
+
+export type ToolCallSink = (sid: number, rid: number, cid: number, name: string, argsJson: string) => void;
+
+const MAX_PENDING_TOOL_CALLS = 1_000;
+const MAX_TOOL_ARGS_BYTES = 16 * 1024 * 1024;
+
+interface Extra {
+  runnerResult?: RunnerResult;
+  error?: ErrorInfo;
+  stateLost?: boolean;
+}
+
+export class ChildSession implements BridgeTarget {
+  readonly sid: number;
+  private readonly config: ChildSessionConfig;
+  private readonly spares: SparePool;
+  private readonly sendToolCall: ToolCallSink;
+  private sandbox: Installed | undefined;
+  private current: RunState | undefined;
+  private nextCid = 1;
+  private disposed = false;
+
+  private constructor(sid: number, config: ChildSessionConfig, spares: SparePool, sink: ToolCallSink) {
+    this.sid = sid;
+    this.config = config;
+    this.spares = spares;
+    this.sendToolCall = sink;
+  }
+
+  static async create(
+    sid: number,
+    config: ChildSessionConfig,
+    spares: SparePool,
+    sink: ToolCallSink,
+  ): Promise<ChildSession> {
+    const session = new ChildSession(sid, config, spares, sink);
+    await session.rebuild();
+    return session;
+  }
+
+  callTool(name: string, argsJson: string): number {
+    const run = this.current;
+    if (run === undefined) throw new Error("tools can only be called while a cell runs");
+    if (run.pending.size >= MAX_PENDING_TOOL_CALLS) throw new Error("too many concurrent tool calls");
+    if (argsJson.length > MAX_TOOL_ARGS_BYTES) throw new Error("tool arguments too large");
+    const cid = this.nextCid++;
+    run.pending.add(cid);
+    this.sendToolCall(this.sid, run.rid, cid, name, argsJson);
+    return cid;
+  }
+
+  report(kind: string, data: string): void {
+    this.current?.report(kind, data);
+  }
+
+  toolResult(rid: number, cid: number, json: string): void {
+    if (this.current?.rid === rid) this.current.deliver(cid, json);
+  }
+
+  async run(rid: number, req: CellRequest): Promise<RawCellResult> {
+    const sandbox = this.sandbox;
+    const run = new RunState(rid);
+    if (sandbox === undefined || this.disposed) {
+      return {
+        status: "infra",
+        error: infraError("sandbox is not available"),
+        reports: [],
+        usage: zeroUsage(),
+        stateLost: true,
+      };
+    }
+    this.current = run;
+    try {
+      const clock = new CellClock(sandbox.isolate, req);
+      const outcome = await this.execute(sandbox, req, clock, run);
+      return await this.conclude(outcome, sandbox, req, clock, run);
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.sandbox !== undefined) disposeIsolate(this.sandbox.isolate);
+    this.sandbox = undefined;
+  }
+
+  private async rebuild(): Promise<void> {
+    const { preludeKey, preludeConfig, memoryLimitBytes } = this.config;
+    const blank = await this.spares.take(preludeKey, memoryLimitMb(memoryLimitBytes));
+    this.sandbox = installBlank(blank, JSON.stringify(preludeConfig), this);
+  }
+
+  private async execute(sb: Installed, req: CellRequest, clock: CellClock, run: RunState): Promise<Outcome> {
+    const evaluated = await this.evaluate(sb, req, clock);
+    if (!("fn" in evaluated)) return evaluated;
+    const fn = evaluated.fn;
+    try {
+      const options = JSON.stringify(req.cellOptions);
+      await sb.begin.apply(undefined, [fn.derefInto(), options], { timeout: clock.budgetMs() });
+      fn.release();
+      for (;;) {
+        const state: unknown = await sb.poll.apply(undefined, [], { timeout: clock.budgetMs() });
+        if (state === "done" || state === "stuck") return { status: "completed" };
+        if (state === "tools") await this.deliverTools(sb, clock, run);
+        else if (state !== "timer") throw new Error(`runner.poll() returned ${String(state)}`);
+      }
+    } catch (error) {
+      return classify(error, sb.isolate, clock, "runner_error");
+    }
+  }
+
+  private async evaluate(
+    sb: Installed,
+    req: CellRequest,
+    clock: CellClock,
+  ): Promise<{ fn: ivm.Reference } | Outcome> {
+    let script: ivm.Script;
+    try {
+      script = sb.isolate.compileScriptSync(req.code, { filename: req.filename });
+    } catch (error) {
+      return classify(error, sb.isolate, clock, "compile_error");
+    }
+    try {
+      const fn = await script.run(sb.context, { reference: true, timeout: clock.budgetMs() });
+      if (fn.typeof === "function") return { fn };
+      fn.release();
+      const message = `the cell script must evaluate to a function, got ${fn.typeof}`;
+      return { status: "compile_error", error: { name: "TypeError", message } };
+    } catch (error) {
+      return classify(error, sb.isolate, clock, "compile_error");
+    } finally {
+      script.release();
+    }
+  }
+
+  private async deliverTools(sb: Installed, clock: CellClock, run: RunState): Promise<void> {
+    while (!(await run.waitResult(clock.wallRemainingMs()))) {
+      if (clock.wallRemainingMs() <= 0) clock.budgetMs();
+    }
+    for (const [cid, json] of run.results.splice(0)) {
+      await sb.resolveTool.apply(undefined, [cid, json], { timeout: clock.budgetMs() });
+    }
+  }
+
+  /** Turns an outcome into the wire result; collects the runner's output whenever it can. */
+  private async conclude(
+    outcome: Outcome,
+    sb: Installed,
+    req: CellRequest,
+    clock: CellClock,
+    run: RunState,
+  ): Promise<RawCellResult> {
+    const status = outcome.status;
+    if (status === "compile_error") return this.result(status, sb, clock, run, { error: outcome.error });
+    if (status === "memory" || status === "infra") return this.lost(outcome, sb, clock, run);
+    const finished = await this.finish(sb, clock, status === "completed" || status === "runner_error");
+    if ("status" in finished) {
+      if (finished.status === "memory" || finished.status === "infra")
+        return this.lost(finished, sb, clock, run);
+      // finish() itself overran: the output is lost, the cell is charged with a timeout.
+      const limit = status === "timeout" || status === "cpu_timeout" ? status : "timeout";
+      return this.result(limit, sb, clock, run, { error: limitError(limit, req) });
+    }
+    if (status === "completed") return this.result(status, sb, clock, run, { runnerResult: finished });
+    if (status === "runner_error") {
+      finished.error ??= outcome.error;
+      return this.result("completed", sb, clock, run, { runnerResult: finished });
+    }
+    return this.result(status, sb, clock, run, { runnerResult: finished, error: limitError(status, req) });
+  }
+
+  /** The isolate is gone (memory limit) or unusable: replace it, same session id, same tools. */
+  private async lost(
+    outcome: Outcome,
+    sb: Installed,
+    clock: CellClock,
+    run: RunState,
+  ): Promise<RawCellResult> {
+    const status: RawStatus = outcome.status === "memory" ? "memory" : "infra";
+    const error =
+      outcome.status === "infra"
+        ? infraError(outcome.message)
+        : {
+            name: "MemoryError",
+            message: `the session exceeded its ${memoryLimitMb(this.config.memoryLimitBytes)} MiB memory limit; the sandbox was replaced and its state lost`,
+          };
+    const result = this.result(status, sb, clock, run, { error, stateLost: true });
+    disposeIsolate(sb.isolate);
+    this.sandbox = undefined;
+    if (!this.disposed) {
+      await this.rebuild().catch(() => {
+        // Leaves the session without a sandbox: its next run answers "infra".
+      });
+    }
+    return result;
+  }
+
+  private async finish(sb: Installed, clock: CellClock, normal: boolean): Promise<RunnerResult | Outcome> {
+    // After a normal end finish may use what is left of the cell's time; after a limit, a grace.
+    const timeout = Math.ceil(
+      normal ? Math.max(FINISH_BUDGET_MS, clock.wallRemainingMs()) : FINISH_BUDGET_MS,
+    );
+    try {
+      const json: unknown = await sb.finish.apply(undefined, [], { timeout });
+      return parseRunnerResult(json);
+    } catch (error) {
+      return classify(error, sb.isolate, clock, "runner_error");
+    }
+  }
+
+  private result(
+    status: RawStatus,
+    sb: Installed,
+    clock: CellClock,
+    run: RunState,
+    extra: Extra,
+  ): RawCellResult {
+    const result: RawCellResult = {
+      status,
+      reports: run.reports,
+      usage: { wallMs: clock.elapsedMs(), cpuMs: clock.cpuMs(), heapBytes: this.heapBytes(sb) },
+      stateLost: extra.stateLost ?? false,
+    };
+    if (extra.runnerResult !== undefined) result.runnerResult = extra.runnerResult;
+    if (extra.error !== undefined) result.error = extra.error;
+    return result;
+  }
+
+  private heapBytes(sb: Installed): number {
+    if (sb.isolate.isDisposed) return this.config.memoryLimitBytes;
+    try {
+      return sb.isolate.getHeapStatisticsSync().used_heap_size;
+    } catch {
+      return this.config.memoryLimitBytes;
+    }
+  }
+}
+
+function parseRunnerResult(json: unknown): RunnerResult | Outcome {
+  if (typeof json === "string") {
+    try {
+      const value: unknown = JSON.parse(json);
+      if (isRunnerResult(value)) return value;
+    } catch {
+      // Falls through to the infra outcome below.
+    }
+  }
+  return { status: "infra", message: "runner.finish() returned an invalid result" };
+}
+
+function isRunnerResult(value: unknown): value is RunnerResult {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.stdout === "string" && typeof v.stderr === "string" && typeof v.outputLimitHit === "boolean"
+  );
+}
+
+function limitError(kind: "timeout" | "cpu_timeout", req: CellRequest): ErrorInfo {
+  return kind === "timeout"
+    ? { name: "TimeoutError", message: `the cell exceeded its ${req.timeoutMs} ms wall-clock limit` }
+    : { name: "TimeoutError", message: `the cell exceeded its ${req.cpuTimeMs} ms CPU-time limit` };
+}
+
+function infraError(message: string): ErrorInfo {
+  return { name: "InfraError", message };
+}
+
+function zeroUsage(): RawCellResult["usage"] {
+  return { wallMs: 0, cpuMs: 0, heapBytes: 0 };
+}

@@ -1,0 +1,18 @@
+/**
+ * The isolated-vm engine (native addon: import this subpath only when you want it).
+ * Sessions are V8 isolates hosted in a pool of killable child processes.
+ */
+import type { Engine } from "../../engine.ts";
+import { IsolatedVmEngine, type IsolatedVmEngineOptions } from "./engine.ts";
+
+export type { ChildStats as IsolatedVmWorkerStats } from "./protocol.ts";
+export { IsolatedVmEngine, type IsolatedVmEngineOptions };
+
+/**
+ * Starts `workers` host processes (default: one per core). Options:
+ * - spareSessionsPerWorker: isolates kept warm per process with the prelude evaluated (default 2)
+ * - watchdogGraceMs: how long past a cell's timeout a silent process is given before SIGKILL (default 1000)
+ */
+export function createIsolatedVmEngine(options?: IsolatedVmEngineOptions): IsolatedVmEngine & Engine {
+  return new IsolatedVmEngine(options);
+}

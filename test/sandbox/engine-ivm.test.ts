@@ -1,0 +1,256 @@
+/** The isolated-vm engine on real child processes: cells, tools, limits, lifetimes. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EngineSession } from "../../sandbox/engine.ts";
+import { createIsolatedVmEngine, type IsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
+import { CodeActError } from "../../sandbox/index.ts";
+import { cell, echoTool, isAlive, MiB, sessionConfig } from "./engine-ivm-helpers.ts";
+
+let engine: IsolatedVmEngine;
+
+beforeAll(() => {
+  engine = createIsolatedVmEngine({ workers: 2, spareSessionsPerWorker: 1 });
+});
+
+afterAll(async () => {
+  const pids = engine.workerPids();
+  await engine.dispose();
+  expect(pids.filter(isAlive)).toEqual([]);
+});
+
+async function withSession<T>(fn: (s: EngineSession) => Promise<T>, config = sessionConfig()): Promise<T> {
+  const session = await engine.createSession(config, echoTool);
+  try {
+    return await fn(session);
+  } finally {
+    await session.dispose();
+  }
+}
+
+describe("isolated-vm engine: cells", () => {
+  it("runs cells in one session with state kept between them", async () => {
+    await withSession(async (s) => {
+      const first = await s.run(cell("console.log('hi', 1); globalThis.x = 41; return { value: x + 1 };"));
+      expect(first.status).toBe("completed");
+      expect(first.runnerResult).toMatchObject({ stdout: "hi 1\n", value: "42", outputLimitHit: false });
+      expect(first.stateLost).toBe(false);
+      expect(first.usage.wallMs).toBeGreaterThan(0);
+      expect(first.usage.heapBytes).toBeGreaterThan(0);
+      const second = await s.run(cell("return { value: x * 2 };"));
+      expect(second.runnerResult?.value).toBe("82");
+    });
+  });
+
+  it("answers a syntax error with compile_error naming the position", async () => {
+    await withSession(async (s) => {
+      const result = await s.run({ ...cell(""), code: "let let = 1;", filename: "cell-syntax.js" });
+      expect(result.status).toBe("compile_error");
+      expect(result.error?.name).toBe("SyntaxError");
+      expect(result.error?.message).toContain("cell-syntax.js:1");
+      expect(result.error?.stack ?? "").not.toContain("file://");
+    });
+  });
+
+  it("reports an uncaught exception through the runner, not as an engine failure", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(cell("throw new TypeError('bad input');"));
+      expect(result.status).toBe("completed");
+      expect(result.runnerResult?.error).toMatchObject({ name: "TypeError", message: "bad input" });
+    });
+  });
+
+  it("returns the prelude's reports (grading mode) in order", async () => {
+    await withSession(
+      async (s) => {
+        const result = await s.run(cell("test('adds', () => { if (1 + 1 !== 2) throw new Error('no'); });"));
+        expect(result.status).toBe("completed");
+        expect(result.reports.map(([kind]) => kind)).toEqual(["registered", "test", "run_end", "integrity"]);
+        expect(JSON.parse(result.reports[1]?.[1] ?? "{}")).toMatchObject({ name: "adds", status: "passed" });
+        expect(result.runnerResult?.tests).toMatchObject({ passed: 1, failed: 0, total: 1 });
+      },
+      sessionConfig({ grading: true }),
+    );
+  });
+
+  it("survives deep recursion as an ordinary RangeError", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(cell("function f(n) { return f(n + 1) + 1; } return { value: f(0) };"));
+      expect(result.status).toBe("completed");
+      expect(result.runnerResult?.error?.name).toBe("RangeError");
+      expect((await s.run(cell("return { value: 5 };"))).runnerResult?.value).toBe("5");
+    });
+  });
+
+  it("serializes concurrent runs of one session", async () => {
+    await withSession(async (s) => {
+      await s.run(cell("globalThis.log = [];"));
+      const [a, b] = await Promise.all([
+        s.run(cell("await echo({ delayMs: 30 }); log.push('a'); return { value: log.length };")),
+        s.run(cell("log.push('b'); return { value: log.join() };")),
+      ]);
+      expect(a.runnerResult?.value).toBe("1");
+      expect(b.runnerResult?.value).toBe("'a,b'");
+    });
+  });
+});
+
+describe("isolated-vm engine: tools", () => {
+  it("round-trips a tool call", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(cell("console.log(JSON.stringify(await echo({ n: 3 })));"));
+      expect(JSON.parse(result.runnerResult?.stdout ?? "null")).toEqual({ tool: "echo", args: { n: 3 } });
+    });
+  });
+
+  it("turns a failing tool into a rejection the cell can catch", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(
+        cell("try { await echo({ fail: 'no such file' }); } catch (e) { return { value: e.message }; }"),
+      );
+      expect(result.runnerResult?.value).toBe("'no such file'");
+    });
+  });
+
+  it("answers a tool callback that throws with a generic failure", async () => {
+    const session = await engine.createSession(sessionConfig(), async () => {
+      throw new Error("secret host path /etc/shadow");
+    });
+    try {
+      const result = await session.run(
+        cell("try { await echo(1); } catch (e) { return { value: e.message }; }"),
+      );
+      expect(result.runnerResult?.value).toBe("'the tool failed'");
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  it("runs concurrent tool calls and resolves each to its own result", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(
+        cell(
+          "const r = await Promise.all([40, 5, 20].map((d) => echo({ delayMs: d }))); return { value: r.map((x) => x.args.delayMs).join() };",
+        ),
+      );
+      expect(result.runnerResult?.value).toBe("'40,5,20'");
+    });
+  });
+
+  it("reports a cell awaiting something that never settles as stuck", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(cell("await new Promise(() => {});"));
+      expect(result.status).toBe("completed");
+      expect(result.runnerResult?.stuck).toBe(true);
+    });
+  });
+});
+
+describe("isolated-vm engine: limits", () => {
+  it("stops a synchronous endless loop at the wall-clock limit and keeps the output", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(
+        cell("console.log('before'); for (;;) {}", { timeoutMs: 300, cpuTimeMs: 5_000 }),
+      );
+      expect(result.status).toBe("timeout");
+      expect(result.runnerResult?.stdout).toBe("before\n");
+      expect(result.usage.wallMs).toBeGreaterThanOrEqual(290);
+      expect((await s.run(cell("return { value: 1 };"))).runnerResult?.value).toBe("1");
+    });
+  });
+
+  it("stops an endless loop that starts after an awaited tool", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(
+        cell("await echo(1); console.log('after tool'); for (;;) {}", { timeoutMs: 300, cpuTimeMs: 5_000 }),
+      );
+      expect(result.status).toBe("timeout");
+      expect(result.runnerResult?.stdout).toBe("after tool\n");
+    });
+  });
+
+  it("counts time spent waiting on a slow tool against the wall-clock limit", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(
+        cell("await echo({ delayMs: 2000 });", { timeoutMs: 200, cpuTimeMs: 5_000 }),
+      );
+      expect(result.status).toBe("timeout");
+      expect(result.usage.cpuMs).toBeLessThan(150);
+    });
+  });
+
+  it("stops CPU-bound code at the CPU-time limit", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(cell("for (;;) {}", { timeoutMs: 5_000, cpuTimeMs: 150 }));
+      expect(result.status).toBe("cpu_timeout");
+      expect(result.usage.wallMs).toBeLessThan(4_000);
+    });
+  });
+
+  it("replaces the isolate at the memory limit; the session goes on with its tools", async () => {
+    await withSession(
+      async (s) => {
+        await s.run(cell("globalThis.kept = 1;"));
+        const result = await s.run(
+          cell("const a = []; for (;;) a.push({ v: Math.random() });", { timeoutMs: 20_000 }),
+        );
+        expect(result.status).toBe("memory");
+        expect(result.stateLost).toBe(true);
+        const after = await s.run(cell("return { value: typeof kept + ',' + (await echo(2)).args };"));
+        expect(after.status).toBe("completed");
+        expect(after.stateLost).toBe(false);
+        expect(after.runnerResult?.value).toBe("'undefined,2'");
+      },
+      sessionConfig({}, 16 * MiB),
+    );
+  });
+
+  it("does not let WebAssembly allocate around the heap limit (the prelude removes it)", async () => {
+    await withSession(async (s) => {
+      const result = await s.run(cell("return { value: typeof WebAssembly };"));
+      expect(result.runnerResult?.value).toBe("'undefined'");
+    });
+  });
+});
+
+describe("isolated-vm engine: lifetimes", () => {
+  it("counts sessions and rejects runs after a session's dispose", async () => {
+    const before = engine.stats().sessions;
+    const session = await engine.createSession(sessionConfig(), echoTool);
+    expect(engine.stats().sessions).toBe(before + 1);
+    await session.dispose();
+    await session.dispose();
+    expect(engine.stats().sessions).toBe(before);
+    await expect(session.run(cell("return { value: 1 };"))).rejects.toSatisfy(
+      (e) => e instanceof CodeActError && e.code === "DISPOSED",
+    );
+  });
+
+  it("disposes a session in the middle of a run without harming its process", async () => {
+    const restarts = engine.stats().restarts;
+    const session = await engine.createSession(sessionConfig(), echoTool);
+    const running = session.run(cell("for (;;) {}", { timeoutMs: 10_000 }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await session.dispose();
+    await expect(running).rejects.toSatisfy((e) => e instanceof CodeActError && e.code === "DISPOSED");
+    await withSession(async (s) => {
+      expect((await s.run(cell("return { value: 6 };"))).runnerResult?.value).toBe("6");
+    });
+    expect(engine.stats().restarts).toBe(restarts);
+  });
+
+  it("rejects bad options and bad requests naming what was wrong", async () => {
+    expect(() => createIsolatedVmEngine({ workers: 0 })).toThrow(/workers/);
+    expect(() => createIsolatedVmEngine({ bogus: 1 } as never)).toThrow(/bogus/);
+    await expect(
+      engine.createSession({ ...sessionConfig(), memoryLimitBytes: -1 }, echoTool),
+    ).rejects.toThrow(/memoryLimitBytes/);
+    await withSession(async (s) => {
+      await expect(s.run({ ...cell(""), timeoutMs: Number.NaN })).rejects.toThrow(/timeoutMs/);
+    });
+  });
+
+  it("reports per-process figures", async () => {
+    const stats = await engine.workerStats();
+    expect(stats).toHaveLength(2);
+    for (const s of stats) expect(s.rssBytes).toBeGreaterThan(0);
+  });
+});
