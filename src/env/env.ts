@@ -11,7 +11,7 @@ import {
   gradeProgram,
   type Limits,
 } from "../../sandbox/index.ts";
-import type { Suite, Task } from "../../tasks/index.ts";
+import { createFileStoreTools, type Suite, type Task } from "../../tasks/index.ts";
 import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
@@ -269,7 +269,12 @@ export class CodeActEnv implements Environment {
       ...(this.#options.engine ? { engine: this.#options.engine } : {}),
       ...(this.#options.limits ? { limits: this.#options.limits } : {}),
       tools: this.#registry.sandboxTools(
-        { ...episode.toolContext(this.#registry), files: new Map(), submit: () => undefined },
+        // The grader gets a fresh file store: the tests see only what the replayed cells write.
+        {
+          ...episode.toolContext(this.#registry),
+          fileStore: createFileStoreTools().tools,
+          submit: () => undefined,
+        },
         this.#options.toolTimeoutMs ?? 30_000,
       ),
     });

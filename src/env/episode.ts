@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Rubric } from "../../rewards/index.ts";
 import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
-import type { Task } from "../../tasks/index.ts";
+import { createFileStoreTools, type Task } from "../../tasks/index.ts";
 import type { ToolContext, ToolRegistry } from "./tools.ts";
 
 export interface SolutionCell {
@@ -20,7 +20,7 @@ export class Episode {
   readonly language: Language;
   readonly maxSteps: number;
   readonly rubric: Rubric;
-  readonly files = new Map<string, string>();
+  readonly fileStore = createFileStoreTools();
   /** Cells that ran without error: the agent's solution, replayed by the grader. */
   readonly cells: SolutionCell[] = [];
   sandbox: Sandbox | null = null;
@@ -55,7 +55,7 @@ export class Episode {
     return {
       episodeId: this.id,
       taskId: this.task?.id ?? null,
-      files: this.files,
+      fileStore: this.fileStore.tools,
       submit: (answer) => {
         this.pendingSubmit = { answer };
       },

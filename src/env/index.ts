@@ -6,7 +6,7 @@ export {
   parseAction,
   type ValidationIssue,
 } from "./actions.ts";
-export { coreTools, FILE_STORE_LIMITS, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
+export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
 export { CodeActEnv, type EnvOptions } from "./env.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
 export { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";

@@ -12,8 +12,8 @@ import type { ToolError, ToolInfo } from "./types.ts";
 export interface ToolContext {
   readonly episodeId: string;
   readonly taskId: string | null;
-  /** The episode's in-memory file store (path -> text). */
-  readonly files: Map<string, string>;
+  /** The episode's in-memory file store as tools (read_file, write_file, list_files). */
+  readonly fileStore: ToolMap;
   /** Ends the episode after this step with the given answer. */
   submit(answer: unknown): void;
   /** The tools of this episode (what `list_tools` returns). */
