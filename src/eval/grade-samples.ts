@@ -3,7 +3,8 @@
  * grading session (sandbox/grade.ts): cell 1 = task prompt + completion, cell 2 = hidden tests.
  * Infra failures are retried once and then reported as infra, never as the model's failure.
  */
-import { type EngineName, gradeProgram, type Limits } from "../../sandbox/index.ts";
+import { CodeActError, type EngineName, gradeProgram, type Limits } from "../../sandbox/index.ts";
+import { createFileStoreTools, FILE_STORE_TOOL_NAMES, type Task } from "../../tasks/index.ts";
 import type { Sample } from "./samples.ts";
 
 export interface SampleResult {
@@ -40,6 +41,7 @@ export async function gradeSample(
       program: sample.task.prompt + sample.completion,
       tests: sample.task.tests,
       language: sample.task.language,
+      ...toolsFor(sample.task),
       ...(options.engine ? { engine: options.engine } : {}),
       ...(options.limits ? { limits: options.limits } : {}),
     });
@@ -65,6 +67,19 @@ export async function gradeSample(
       usage: grade.usage,
     };
   }
+}
+
+/** A task that names the file store tools gets a fresh, empty store for each grading run. */
+function toolsFor(task: Task): { tools?: ReturnType<typeof createFileStoreTools>["tools"] } {
+  const names = task.tools ?? [];
+  const unknown = names.filter((n) => !(FILE_STORE_TOOL_NAMES as readonly string[]).includes(n));
+  if (unknown.length > 0) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `task ${task.id} needs tools the grader does not have: ${unknown.join(", ")}`,
+    );
+  }
+  return names.length > 0 ? { tools: createFileStoreTools().tools } : {};
 }
 
 /** Runs every sample with at most `concurrency` in flight; returns results in input order. */

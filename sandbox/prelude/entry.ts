@@ -1,0 +1,154 @@
+/**
+ * The bundle entry: install(bridge, configJson) sets up the sandbox's globals and returns the
+ * runner. Nothing of the bridge or of install stays reachable from the global object.
+ */
+import type { PreludeConfig } from "../engine.ts";
+import { createAssert } from "./assert.ts";
+import { installClock } from "./clock.ts";
+import { installConsole } from "./console.ts";
+import { createExpect } from "./expect.ts";
+import { createHarnessGlobals, registry } from "./harness.ts";
+import { snapshotIntegrity } from "./integrity.ts";
+import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
+import { fn, forEachMock, spyOn } from "./mock.ts";
+import { createRunner } from "./runner.ts";
+import { learnPreludeFile } from "./stack.ts";
+import { timerGlobals } from "./timers.ts";
+import { makeTool } from "./tools.ts";
+
+const REMOVED = [
+  "WebAssembly",
+  "SharedArrayBuffer",
+  "Atomics",
+  "std",
+  "os",
+  "process",
+  "fetch",
+  "setInterval",
+  "clearInterval",
+  "require",
+  "module",
+  "exports",
+  "Deno",
+  "Bun",
+];
+
+function define(name: string, value: unknown, locked: boolean): void {
+  O.defineProperty(globalObject, name, {
+    value,
+    writable: !locked,
+    enumerable: false,
+    configurable: !locked,
+  });
+}
+
+function parseConfig(json: string): PreludeConfig {
+  const c = J.parse(json) as Partial<PreludeConfig>;
+  const bad = (f: string) => new ErrorCtor(`prelude install: config.${f} is missing or of the wrong type`);
+  if (typeof c.seed !== "number") throw bad("seed");
+  if (typeof c.realTime !== "boolean") throw bad("realTime");
+  if (typeof c.startTimeMs !== "number") throw bad("startTimeMs");
+  if (!A.isArray(c.toolNames)) throw bad("toolNames");
+  if (typeof c.grading !== "boolean") throw bad("grading");
+  return c as PreludeConfig;
+}
+
+function makeJest(): Any {
+  const noop = () => jest;
+  const jest: Any = {
+    fn,
+    spyOn,
+    clearAllMocks: () => {
+      forEachMock("mockClear");
+      return jest;
+    },
+    resetAllMocks: () => {
+      forEachMock("mockReset");
+      return jest;
+    },
+    restoreAllMocks: () => {
+      forEachMock("mockRestore");
+      return jest;
+    },
+    setTimeout: noop,
+    useFakeTimers: noop,
+    useRealTimers: noop,
+    isMockFunction: (f: Any) => typeof f === "function" && f._isMockFunction === true,
+  };
+  return jest;
+}
+
+function makeRequire(assert: Any): (name: unknown) => unknown {
+  return function require(name: unknown): unknown {
+    if (name === "assert" || name === "node:assert") return assert;
+    if (name === "assert/strict" || name === "node:assert/strict") return assert.strict;
+    const err: Any = new ErrorCtor(
+      `Cannot find module '${String(name)}' (only 'assert' is available in the sandbox)`,
+    );
+    err.code = "MODULE_NOT_FOUND";
+    throw err;
+  };
+}
+
+function removeHostTraces(values: unknown[]): void {
+  const keys = ownKeys(globalObject);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as PropertyKey;
+    const d = O.getOwnPropertyDescriptor(globalObject, k);
+    if (d && "value" in d && A.indexOf(values, d.value) !== -1) delete globalObject[k];
+  }
+  for (let i = 0; i < REMOVED.length; i++) delete globalObject[REMOVED[i] as string];
+}
+
+export function install(bridge: Any, configJson: string): Record<string, unknown> {
+  learnPreludeFile();
+  const config = parseConfig(configJson);
+  const callTool = bridge.callTool as (name: string, args: string) => number;
+  const report = bridge.report as (kind: string, data: string) => void;
+  removeHostTraces([bridge, install, callTool, report]);
+  installClock(config);
+  installConsole(globalObject);
+  for (const name of O.keys(timerGlobals)) define(name, timerGlobals[name], false);
+  for (const name of config.toolNames) {
+    define(
+      name,
+      makeTool(name, (n, a) => apply(callTool, bridge, [n, a])),
+      config.grading,
+    );
+  }
+  const grading = config.grading;
+  registry.honourOnly = !grading;
+  const assert = createAssert(grading);
+  const expect = createExpect(grading);
+  const jest = makeJest();
+  const harness: Record<string, unknown> = {
+    ...createHarnessGlobals(),
+    expect,
+    jest,
+    assert,
+    require: makeRequire(assert),
+  };
+  const harnessObjects: Array<[string, Any]> = [];
+  for (const name of O.keys(harness)) {
+    const v = harness[name] as Any;
+    if (grading) {
+      deepFreeze(v, name, harnessObjects);
+    }
+    define(name, v, grading);
+  }
+  const integrity = grading ? snapshotIntegrity(O.keys(harness), harnessObjects) : { check: () => [] };
+  return createRunner({
+    grading,
+    report: (kind, data) => apply(report, bridge, [kind, data]),
+    integrity: () => integrity.check(),
+  });
+}
+
+/** Freezes a harness object and the functions/objects hanging off it (test.each, assert.strict, ...). */
+function deepFreeze(v: Any, label: string, out: Array<[string, Any]>): void {
+  if (v === null || (typeof v !== "object" && typeof v !== "function") || O.isFrozen(v)) return;
+  O.freeze(v);
+  A.push(out, [label, v]);
+  const keys = O.keys(v);
+  for (let i = 0; i < keys.length; i++) deepFreeze(v[keys[i] as string], `${label}.${keys[i]}`, out);
+}

@@ -1,0 +1,95 @@
+/**
+ * The in-sandbox prelude, as one script for the engines (`EngineSessionConfig.prelude`).
+ *
+ * The script's completion value is `install(bridge, configJson) => runner` (protocol: engine.ts).
+ * Inside the sandbox it provides: console (Node formatting, output limit), util.inspect-style
+ * printing of the REPL value, virtual setTimeout/clearTimeout/setImmediate/queueMicrotask, a seeded
+ * Math.random, a virtual clock behind Date/performance.now, host tools as async globals, `assert`
+ * and `require("assert")`, and a Jest subset (describe/test/it/x*, hooks, .each, .skip, .only,
+ * expect with the usual matchers, jest.fn/spyOn). WebAssembly, SharedArrayBuffer, Atomics,
+ * process, fetch, setInterval and QuickJS's std/os are removed.
+ *
+ * ## Grading mode (`PreludeConfig.grading`), for grade.ts
+ *
+ * The harness globals (describe, test, it, xit, xtest, xdescribe, fit, fdescribe, before/after
+ * hooks, expect, jest, assert, require, and the tool functions) are non-writable, non-configurable
+ * globals and their objects are frozen; `.only` is ignored (treated as a normal test) so solution
+ * code cannot skip the hidden tests; expect.extend cannot replace a built-in matcher. The harness
+ * calls only built-ins captured at install. Reports (`RawCellResult.reports`, in order):
+ *
+ * - `registered`  data: the number of tests registered by the cell, as a decimal string; sent when
+ *                 the test run starts (after the cell body settled without error). Not sent when
+ *                 the cell registered no tests.
+ * - `test`        data: JSON `{name, status: "passed"|"failed"|"skipped", message?, duration_ms?}`,
+ *                 one per registered test, sent as soon as the test finished.
+ * - `run_end`     data: JSON `{passed, failed, skipped, total, cases}`, sent when every registered
+ *                 test ran. Missing => the run was cut short (timeout, stuck, crash).
+ * - `error`       data: JSON `{name, message}`; the first uncaught error of the cell (the body
+ *                 threw/rejected, a timer callback threw outside a test, or the cell never settled).
+ * - `integrity`   data: `ok`, or a JSON array of tampered names (e.g. `"Array.prototype.push"`,
+ *                 `"globalThis.JSON"`, `"%ArrayIteratorPrototype%.next"`); sent at finish(). The
+ *                 intrinsics are compared with their snapshot after every test and at finish (the
+ *                 first tampering seen is kept, so restoring a built-in later does not hide it).
+ *
+ * A program passes when: no `error` report; and, if it registered tests, `run_end` arrived, the
+ * number of `test` reports equals `registered`, none failed (skipped ones come from `.skip`); and
+ * `integrity` is `ok`. Trust the reports, not RunnerResult.tests alone (it is built by the same
+ * harness but returned at the end, after agent code had its last chance to run).
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+import { CodeActError } from "../errors.ts";
+
+export const PRELUDE_REPORT = {
+  registered: "registered",
+  test: "test",
+  runEnd: "run_end",
+  error: "error",
+  integrity: "integrity",
+} as const;
+export type PreludeReportKind = (typeof PRELUDE_REPORT)[keyof typeof PRELUDE_REPORT];
+
+/** Data of a `test` report. */
+export interface PreludeTestReport {
+  name: string;
+  status: "passed" | "failed" | "skipped";
+  message?: string;
+  duration_ms?: number;
+}
+
+const GLOBAL_NAME = "__codeactPrelude";
+let cached: string | undefined;
+
+function entryPath(): string {
+  for (const ext of [".ts", ".js"]) {
+    const path = fileURLToPath(new URL(`./entry${ext}`, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new CodeActError(
+    "ENGINE_FAILURE",
+    "prelude entry (entry.ts or entry.js) not found next to sandbox/prelude/index",
+  );
+}
+
+/** The prelude script (built once per process with esbuild, then cached). */
+export function getPrelude(): string {
+  if (cached !== undefined) return cached;
+  const result = buildSync({
+    entryPoints: [entryPath()],
+    bundle: true,
+    write: false,
+    format: "iife",
+    globalName: GLOBAL_NAME,
+    platform: "neutral",
+    target: "es2020",
+    minify: false,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]?.text;
+  if (code === undefined) throw new CodeActError("ENGINE_FAILURE", "esbuild produced no prelude output");
+  // The IIFE's `var` would be a global binding; wrapping keeps it local and makes install the completion value.
+  cached = `(function () {\n${code}\nreturn ${GLOBAL_NAME}.install;\n})();\n`;
+  return cached;
+}

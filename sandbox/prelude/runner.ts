@@ -1,0 +1,217 @@
+/**
+ * The runner the engine drives: begin(fn, optionsJson) / poll() / resolveTool(id, json) / finish().
+ * One cell at a time; every callback checks the cell generation so late work from an abandoned
+ * (timed-out) cell cannot write into the next cell's result.
+ */
+import type { CellOptions, RunnerResult } from "../engine.ts";
+import type { TestCaseResult, TestReport } from "../types.ts";
+import { resetAssertionState } from "./expect.ts";
+import { registry, resetRegistry } from "./harness.ts";
+import { inspect } from "./inspect.ts";
+import {
+  A,
+  type Any,
+  apply,
+  ErrorCtor,
+  isError,
+  J,
+  O,
+  promiseResolve,
+  promiseThen,
+  S,
+  safeGet,
+} from "./intrinsics.ts";
+import { output, resetOutput } from "./output.ts";
+import { cleanStack } from "./stack.ts";
+import { guard, TestRun } from "./testrun.ts";
+import { clearAllTimers, fireNext, pendingTimers, uncaught } from "./timers.ts";
+import { abandonTools, pendingTools, resolveTool } from "./tools.ts";
+
+export type Report = (kind: string, data: string) => void;
+
+/** Report kinds sent through bridge.report in grading mode (see index.ts for their meaning). */
+export const REPORT = {
+  registered: "registered",
+  test: "test",
+  runEnd: "run_end",
+  error: "error",
+  integrity: "integrity",
+} as const;
+
+export interface RunnerHooks {
+  grading: boolean;
+  report: Report;
+  /** Names of tampered intrinsics ([] when intact); called after each test and at finish. */
+  integrity: () => string[];
+}
+
+type ErrorInfo = NonNullable<RunnerResult["error"]>;
+
+function errorInfo(e: unknown): ErrorInfo {
+  try {
+    if (isError(e)) {
+      const info: ErrorInfo = { name: S.String((e as Any).name), message: S.String((e as Any).message) };
+      const stack = safeGet(e, "stack") ?? (e as Any).stack;
+      if (typeof stack === "string") info.stack = cleanStack(stack);
+      return info;
+    }
+    return { name: "Error", message: `Uncaught ${inspect(e)}` };
+  } catch {
+    return { name: "Error", message: "Uncaught exception (unprintable)" };
+  }
+}
+
+export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
+  let gen = 0;
+  let active = false;
+  let bodyDone = false;
+  let testsDone = false;
+  let stuck = false;
+  let value: string | undefined;
+  let error: ErrorInfo | undefined;
+  let cases: TestCaseResult[] = [];
+  let tampered: string[] = [];
+
+  const report = (kind: string, data: string): void => {
+    if (hooks.grading) apply(hooks.report, undefined, [kind, data]);
+  };
+  const recordError = (e: unknown): void => {
+    if (error !== undefined) return;
+    error = errorInfo(e);
+    report(REPORT.error, J.stringify({ name: error.name, message: error.message }));
+  };
+  const checkIntegrity = (): void => {
+    if (!hooks.grading || tampered.length > 0) return;
+    tampered = hooks.integrity();
+  };
+  uncaught.handler = (e) => {
+    if (!active) return;
+    if (guard.abort !== undefined) guard.abort(e);
+    else recordError(e);
+  };
+  const onCase = (c: TestCaseResult): void => {
+    A.push(cases, c);
+    checkIntegrity();
+    report(REPORT.test, J.stringify(c));
+  };
+  const runTests = (myGen: number): void => {
+    if (registry.count === 0) {
+      testsDone = true;
+      return;
+    }
+    report(REPORT.registered, S.String(registry.count));
+    const run = new TestRun((c) => {
+      if (myGen === gen) onCase(c);
+    });
+    promiseThen(
+      run.run(),
+      () => {
+        if (myGen !== gen) return;
+        testsDone = true;
+        report(REPORT.runEnd, J.stringify(tally(cases)));
+      },
+      (e) => {
+        if (myGen !== gen) return;
+        testsDone = true;
+        recordError(e);
+      },
+    );
+  };
+
+  const begin = (fn: unknown, optionsJson: string): void => {
+    const options = J.parse(optionsJson) as CellOptions;
+    gen++;
+    const myGen = gen;
+    active = true;
+    bodyDone = false;
+    testsDone = false;
+    stuck = false;
+    value = undefined;
+    error = undefined;
+    cases = [];
+    resetOutput(typeof options.outputLimitBytes === "number" ? options.outputLimitBytes : 1_000_000);
+    resetAssertionState();
+    let p: Promise<Any>;
+    try {
+      if (typeof fn !== "function")
+        throw new ErrorCtor("runner.begin: the cell script did not evaluate to a function");
+      p = promiseResolve(apply(fn as () => unknown, undefined, []));
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    promiseThen(
+      p,
+      (result) => {
+        if (myGen !== gen) return;
+        const v = result !== null && typeof result === "object" ? safeGet(result, "value") : undefined;
+        if (v !== undefined) value = inspect(v);
+        bodyDone = true;
+        runTests(myGen);
+      },
+      (e) => {
+        if (myGen !== gen) return;
+        recordError(e);
+        bodyDone = true;
+        testsDone = true;
+      },
+    );
+  };
+
+  const poll = (): string => {
+    if (!active || (bodyDone && testsDone && pendingTimers() === 0 && pendingTools() === 0)) return "done";
+    if (pendingTools() > 0) return "tools";
+    if (fireNext()) return "timer";
+    if (guard.abort !== undefined) {
+      guard.abort(
+        new ErrorCtor(
+          "The test never settled: it awaited a promise that nothing can resolve (no timers or tool calls pending)",
+        ),
+      );
+      return "timer";
+    }
+    stuck = true;
+    if (!bodyDone)
+      recordError(
+        new ErrorCtor(
+          "The cell never settled: it awaited a promise that nothing can resolve (no timers or tool calls pending)",
+        ),
+      );
+    return "stuck";
+  };
+
+  const finish = (): string => {
+    const result: RunnerResult = {
+      stdout: output.stdout,
+      stderr: output.stderr,
+      outputLimitHit: output.limitHit,
+    };
+    if (value !== undefined) result.value = value;
+    if (error !== undefined) result.error = error;
+    if (registry.count > 0 || cases.length > 0) result.tests = tally(cases);
+    if (stuck) result.stuck = true;
+    if (hooks.grading) {
+      checkIntegrity();
+      report(REPORT.integrity, tampered.length === 0 ? "ok" : J.stringify(tampered));
+    }
+    gen++;
+    active = false;
+    guard.abort = undefined;
+    clearAllTimers();
+    abandonTools();
+    resetRegistry();
+    return J.stringify(result);
+  };
+
+  return O.freeze({ begin, poll, resolveTool, finish });
+}
+
+function tally(cases: TestCaseResult[]): TestReport {
+  const r: TestReport = { passed: 0, failed: 0, skipped: 0, total: cases.length, cases };
+  for (let i = 0; i < cases.length; i++) {
+    const s = (cases[i] as TestCaseResult).status;
+    if (s === "passed") r.passed++;
+    else if (s === "failed") r.failed++;
+    else r.skipped++;
+  }
+  return r;
+}
