@@ -1,3 +1,11 @@
+export { type BenchRow, benchSandbox } from "./bench.ts";
+export type { Engine, EngineStats } from "./engine.ts";
+export { ENGINE_NAMES, engineStats, getEngine, liveSandboxCount, shutdownEngines } from "./engines.ts";
+export { CodeActError, type ErrorCode, isCodeActError } from "./errors.ts";
+export { type GradeInput, type GradeResult, gradeProgram } from "./grade.ts";
+export { DEFAULT_LIMITS, mergeLimits, validateLimits } from "./options.ts";
+export { createSandbox } from "./session.ts";
+export { type TranspileResult, transpile } from "./transpile.ts";
 export type {
   EngineName,
   ErrorKind,
@@ -14,5 +22,3 @@ export type {
   ToolMap,
   Usage,
 } from "./types.ts";
-export type { Engine, EngineStats } from "./engine.ts";
-export { CodeActError, type ErrorCode, isCodeActError } from "./errors.ts";

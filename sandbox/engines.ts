@@ -1,0 +1,80 @@
+/**
+ * Registry of engines: one shared Engine per name, created on first use. Engines are imported
+ * lazily so a QuickJS-only user never loads the isolated-vm native addon.
+ */
+import type { Engine, EngineStats } from "./engine.ts";
+import { CodeActError } from "./errors.ts";
+import type { EngineName } from "./types.ts";
+
+export const ENGINE_NAMES: readonly EngineName[] = ["isolated-vm", "quickjs"];
+
+const engines = new Map<EngineName, Promise<Engine>>();
+let live = 0;
+
+export function isEngineName(value: unknown): value is EngineName {
+  return typeof value === "string" && (ENGINE_NAMES as readonly string[]).includes(value);
+}
+
+/** The shared engine of that name, created on first use. */
+export function getEngine(name: EngineName): Promise<Engine> {
+  if (!isEngineName(name)) {
+    throw new CodeActError("INVALID_ARGUMENT", `engine must be one of ${ENGINE_NAMES.join(", ")}`, {
+      details: { field: "engine" },
+    });
+  }
+  let engine = engines.get(name);
+  if (engine === undefined) {
+    engine = createEngine(name);
+    engines.set(name, engine);
+    // A failed start must not poison the registry: the next call tries again.
+    engine.catch(() => {
+      if (engines.get(name) === engine) engines.delete(name);
+    });
+  }
+  return engine;
+}
+
+async function createEngine(name: EngineName): Promise<Engine> {
+  try {
+    if (name === "isolated-vm") {
+      const { createIsolatedVmEngine } = await import("./engines/isolated-vm/index.ts");
+      return createIsolatedVmEngine();
+    }
+    const { createQuickJsEngine } = await import("./engines/quickjs/index.ts");
+    return createQuickJsEngine();
+  } catch (err) {
+    throw new CodeActError("ENGINE_FAILURE", `engine ${name} could not be started`, { cause: err });
+  }
+}
+
+/** Disposes every engine created so far (their sessions and workers). Harmless twice. */
+export async function shutdownEngines(): Promise<void> {
+  const all = [...engines.values()];
+  engines.clear();
+  await Promise.all(
+    all.map(async (p) => {
+      const engine = await p.catch(() => undefined);
+      await engine?.dispose();
+    }),
+  );
+}
+
+/** Stats of the engines started so far. */
+export async function engineStats(): Promise<Partial<Record<EngineName, EngineStats>>> {
+  const out: Partial<Record<EngineName, EngineStats>> = {};
+  for (const [name, p] of engines) {
+    const engine = await p.catch(() => undefined);
+    if (engine) out[name] = engine.stats();
+  }
+  return out;
+}
+
+/** Sandboxes created by createSandbox and not yet disposed (tests assert 0 at the end). */
+export function liveSandboxCount(): number {
+  return live;
+}
+
+/** @internal session.ts bookkeeping. */
+export function trackSandbox(delta: 1 | -1): void {
+  live += delta;
+}

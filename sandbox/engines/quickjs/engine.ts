@@ -1,0 +1,253 @@
+/**
+ * The QuickJS engine: sessions spread over a few worker threads (big native stacks, and an
+ * interrupt handler that never blocks the main thread's event loop). Host tools run here, on the
+ * main thread. A worker that dies or wedges is terminated and replaced; its sessions lose state.
+ */
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+import type {
+  CellRequest,
+  Engine,
+  EngineSession,
+  EngineSessionConfig,
+  EngineStats,
+  RawCellResult,
+  ToolCallback,
+} from "../../engine.ts";
+import { CodeActError } from "../../errors.ts";
+import { WorkerHost, WorkerLost } from "./worker-host.ts";
+
+const optionsSchema = z
+  .object({
+    /** Worker threads at most (started as sessions need them). */
+    workers: z.number().int().min(1).max(64).optional(),
+    /** Extra time past a cell's deadline before a silent worker is declared wedged. */
+    watchdogGraceMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict();
+
+export type QuickJsEngineOptions = z.input<typeof optionsSchema>;
+
+const configSchema = z.object({
+  prelude: z.string(),
+  preludeConfig: z.object({ toolNames: z.array(z.string()) }).loose(),
+  memoryLimitBytes: z
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(2 ** 31),
+  maxStackBytes: z.number().int().positive(),
+});
+
+function infraResult(message: string, wallMs: number): RawCellResult {
+  return {
+    status: "infra",
+    error: { name: "InfraError", message },
+    reports: [],
+    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
+    stateLost: true,
+  };
+}
+
+function disposedError(what: string): CodeActError {
+  return new CodeActError("DISPOSED", `the QuickJS ${what} is disposed`);
+}
+
+class QuickJsSession implements EngineSession {
+  readonly #engine: QuickJsEngine;
+  readonly #config: EngineSessionConfig;
+  readonly onTool: ToolCallback;
+  readonly sid: number;
+  host: WorkerHost | undefined;
+  /** The worker holding this session's state was lost; the next run says so. */
+  lost = false;
+  disposed = false;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(engine: QuickJsEngine, sid: number, config: EngineSessionConfig, onTool: ToolCallback) {
+    this.#engine = engine;
+    this.sid = sid;
+    this.#config = config;
+    this.onTool = onTool;
+  }
+
+  /** Creates the session's sandbox on a worker (again, after its worker was lost). */
+  async attach(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const host = this.#engine.pickWorker();
+      try {
+        await host.create(this.sid, this.#config);
+        this.host = host;
+        return;
+      } catch (cause) {
+        if (!(cause instanceof WorkerLost) || attempt > 0 || this.disposed) {
+          const why = cause instanceof Error ? cause.message : String(cause);
+          throw new CodeActError("ENGINE_FAILURE", `could not create a QuickJS sandbox: ${why}`, {
+            cause,
+          });
+        }
+      }
+    }
+  }
+
+  run(request: CellRequest): Promise<RawCellResult> {
+    if (this.disposed) return Promise.reject(disposedError("session"));
+    const next = this.#queue.then(() => this.#run(request));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #run(request: CellRequest): Promise<RawCellResult> {
+    const startedAt = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      if (this.disposed) throw disposedError("session");
+      if (this.host === undefined) await this.attach();
+      const host = this.host as WorkerHost;
+      const stateLost = this.lost;
+      this.lost = false;
+      try {
+        const result = await host.run(this.sid, this.#engine.nextRid(), request);
+        if (this.disposed) throw disposedError("session");
+        if (stateLost) result.stateLost = true;
+        return result;
+      } catch (cause) {
+        if (this.disposed) throw disposedError("session");
+        if (!(cause instanceof WorkerLost)) throw cause;
+        // A cell that was running when its worker died is the casualty; one still queued retries.
+        if (cause.started || attempt > 0) {
+          this.lost = false;
+          return infraResult(`QuickJS worker failed: ${cause.message}`, performance.now() - startedAt);
+        }
+        this.lost = true;
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.host?.disposeSession(this.sid);
+    this.host = undefined;
+    this.#engine.forget(this);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+class QuickJsEngine implements Engine {
+  readonly name = "quickjs";
+  readonly #maxWorkers: number;
+  readonly #graceMs: number;
+  readonly #workers = new Set<WorkerHost>();
+  readonly #sessions = new Map<number, QuickJsSession>();
+  #restarts = 0;
+  #nextSid = 1;
+  #nextRid = 1;
+  #disposed = false;
+
+  constructor(maxWorkers: number, graceMs: number) {
+    this.#maxWorkers = maxWorkers;
+    this.#graceMs = graceMs;
+  }
+
+  async createSession(config: EngineSessionConfig, onTool: ToolCallback): Promise<EngineSession> {
+    if (this.#disposed) throw disposedError("engine");
+    const parsed = configSchema.safeParse(config);
+    if (!parsed.success) {
+      throw new CodeActError("INVALID_ARGUMENT", `bad session config: ${z.prettifyError(parsed.error)}`);
+    }
+    const session = new QuickJsSession(this, this.#nextSid++, config, onTool);
+    this.#sessions.set(session.sid, session);
+    try {
+      await session.attach();
+    } catch (cause) {
+      await session.dispose();
+      throw this.#disposed ? disposedError("engine") : cause;
+    }
+    if (this.#disposed) throw disposedError("engine");
+    return session;
+  }
+
+  nextRid(): number {
+    return this.#nextRid++;
+  }
+
+  /** The live worker with the fewest sessions; a new one while under the maximum. */
+  pickWorker(): WorkerHost {
+    if (this.#disposed) throw disposedError("engine");
+    let best: WorkerHost | undefined;
+    for (const host of this.#workers) {
+      if (best === undefined || host.sessions.size < best.sessions.size) best = host;
+    }
+    if (best !== undefined && (best.sessions.size === 0 || this.#workers.size >= this.#maxWorkers)) {
+      return best;
+    }
+    const host = new WorkerHost({
+      graceMs: this.#graceMs,
+      onToolCall: (sid, callId, name, argsJson) => this.#onToolCall(host, sid, callId, name, argsJson),
+      onLost: (lost) => this.#onLost(lost),
+    });
+    this.#workers.add(host);
+    return host;
+  }
+
+  #onToolCall(host: WorkerHost, sid: number, callId: number, name: string, argsJson: string) {
+    const session = this.#sessions.get(sid);
+    if (session === undefined || session.host !== host) return;
+    const failed = JSON.stringify({ ok: false, message: "tool failed" });
+    session
+      .onTool(name, argsJson)
+      .catch(() => failed)
+      .then((resultJson) => {
+        if (session.host === host) host.toolResult(sid, callId, resultJson);
+      });
+  }
+
+  #onLost(host: WorkerHost): void {
+    if (!this.#workers.delete(host) || this.#disposed) return;
+    this.#restarts++;
+    for (const sid of host.sessions) {
+      const session = this.#sessions.get(sid);
+      if (session?.host !== host) continue;
+      session.host = undefined;
+      session.lost = true;
+    }
+  }
+
+  forget(session: QuickJsSession): void {
+    this.#sessions.delete(session.sid);
+  }
+
+  stats(): EngineStats {
+    return { sessions: this.#sessions.size, workers: this.#workers.size, restarts: this.#restarts };
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const session of this.#sessions.values()) session.disposed = true;
+    this.#sessions.clear();
+    const workers = [...this.#workers];
+    this.#workers.clear();
+    await Promise.all(workers.map((host) => host.terminate()));
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+/** An Engine running QuickJS (WebAssembly) sandboxes in worker threads. */
+export function createQuickJsEngine(options: QuickJsEngineOptions = {}): Engine {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `bad QuickJS engine options: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  const workers = parsed.data.workers ?? Math.min(4, availableParallelism());
+  return new QuickJsEngine(workers, parsed.data.watchdogGraceMs ?? 2_000);
+}

@@ -1,0 +1,1 @@
+export { createQuickJsEngine, type QuickJsEngineOptions } from "./engine.ts";

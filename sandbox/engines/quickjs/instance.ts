@@ -1,0 +1,177 @@
+/**
+ * Worker side: QuickJS instances. Each session owns a whole WebAssembly instance with a
+ * fixed-size memory, so an out-of-memory (after which QuickJS's heap may be corrupt) costs only
+ * that session: the instance is dropped, never reused. The .wasm is compiled once per worker;
+ * a few spare instances with the prelude already evaluated make session creation cheap.
+ *
+ * Instances are never torn down with runtime.dispose(): dropping every reference lets the GC
+ * reclaim the whole WebAssembly instance and its memory at once (measured: RSS stays flat over
+ * hundreds of sessions), and QuickJS's JS_FreeRuntime aborts on objects leaked by an interrupted
+ * cell. Handles are still disposed while an instance is in use.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import variantImport from "@jitl/quickjs-wasmfile-release-sync";
+import {
+  newQuickJSWASMModuleFromVariant,
+  newVariant,
+  type QuickJSContext,
+  type QuickJSHandle,
+  type QuickJSRuntime,
+  type QuickJSSyncVariant,
+} from "quickjs-emscripten-core";
+import type { PreludeConfig } from "../../engine.ts";
+import { Budget } from "./budget.ts";
+import { INITIAL_PAGES, maxMemoryPages } from "./protocol.ts";
+
+const PRELUDE_BUDGET_MS = 5_000;
+const SPARES_PER_KEY = 4;
+const MAX_SPARE_KEYS = 2;
+
+// The package's typings describe its CommonJS build (default = module.exports); Node's ESM
+// resolution loads its .mjs build, whose default export is the variant itself.
+const imported = variantImport as unknown as QuickJSSyncVariant & { default?: QuickJSSyncVariant };
+const baseVariant: QuickJSSyncVariant = imported.default ?? imported;
+
+let compiled: WebAssembly.Module | undefined;
+
+function wasmModule(): WebAssembly.Module {
+  if (compiled === undefined) {
+    const url = import.meta.resolve("@jitl/quickjs-wasmfile-release-sync/wasm");
+    compiled = new WebAssembly.Module(readFileSync(fileURLToPath(url)));
+  }
+  return compiled;
+}
+
+/** Host side of the bridge the prelude receives. */
+export interface BridgeHooks {
+  callTool(name: string, argsJson: string): number;
+  report(kind: string, data: string): void;
+}
+
+/** An instance whose prelude script has been evaluated but not yet installed. */
+export interface PreparedInstance {
+  readonly key: string;
+  readonly runtime: QuickJSRuntime;
+  readonly context: QuickJSContext;
+  readonly memory: WebAssembly.Memory;
+  readonly maxBytes: number;
+  readonly budget: Budget;
+  install: QuickJSHandle;
+}
+
+/** An instance with the prelude installed: the runner and its methods. */
+export interface LiveInstance extends Omit<PreparedInstance, "install"> {
+  readonly runner: QuickJSHandle;
+  readonly fns: Readonly<Record<"begin" | "poll" | "resolveTool" | "finish", QuickJSHandle>>;
+}
+
+function describe(context: QuickJSContext, error: QuickJSHandle): string {
+  try {
+    const value = context.dump(error) as { name?: unknown; message?: unknown } | undefined;
+    return `${String(value?.name)}: ${String(value?.message)}`;
+  } catch {
+    return "unreadable error";
+  } finally {
+    error.dispose();
+  }
+}
+
+async function prepare(key: string, prelude: string, memoryLimitBytes: number) {
+  const pages = maxMemoryPages(memoryLimitBytes);
+  const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: pages });
+  const variant = newVariant(baseVariant, { wasmModule: wasmModule(), wasmMemory: memory });
+  const quickjs = await newQuickJSWASMModuleFromVariant(variant);
+  const runtime = quickjs.newRuntime();
+  runtime.setMemoryLimit(memoryLimitBytes);
+  const budget = new Budget();
+  runtime.setInterruptHandler(() => budget.interrupted());
+  const context = runtime.newContext();
+  budget.start(PRELUDE_BUDGET_MS, PRELUDE_BUDGET_MS);
+  const result = context.evalCode(prelude, "prelude.js", { type: "global" });
+  budget.stop();
+  if (result.error) throw new Error(`prelude failed: ${describe(context, result.error)}`);
+  const install = result.value;
+  if (context.typeof(install) !== "function") {
+    install.dispose();
+    throw new Error("prelude did not evaluate to an install function");
+  }
+  const maxBytes = pages * 65_536;
+  return { key, runtime, context, memory, maxBytes, budget, install } satisfies PreparedInstance;
+}
+
+function newBridge(context: QuickJSContext, hooks: BridgeHooks): QuickJSHandle {
+  const bridge = context.newObject();
+  const callTool = context.newFunction("callTool", (name, args) => {
+    const id = hooks.callTool(context.getString(name), context.getString(args));
+    return context.newNumber(id);
+  });
+  const report = context.newFunction("report", (kind, data) => {
+    hooks.report(context.getString(kind), context.getString(data));
+  });
+  context.setProp(bridge, "callTool", callTool);
+  context.setProp(bridge, "report", report);
+  callTool.dispose();
+  report.dispose();
+  return bridge;
+}
+
+/** Calls the prelude's install(bridge, configJson); consumes `prepared`. */
+export function installPrelude(
+  prepared: PreparedInstance,
+  config: PreludeConfig,
+  hooks: BridgeHooks,
+): LiveInstance {
+  const { install, ...base } = prepared;
+  const { context, budget } = base;
+  const bridge = newBridge(context, hooks);
+  const configJson = context.newString(JSON.stringify(config));
+  budget.start(PRELUDE_BUDGET_MS, PRELUDE_BUDGET_MS);
+  const result = context.callFunction(install, context.undefined, bridge, configJson);
+  budget.stop();
+  bridge.dispose();
+  configJson.dispose();
+  install.dispose();
+  if (result.error) throw new Error(`prelude install failed: ${describe(context, result.error)}`);
+  const runner = result.value;
+  const names = ["begin", "poll", "resolveTool", "finish"] as const;
+  const fns = Object.fromEntries(names.map((n) => [n, context.getProp(runner, n)]));
+  return { ...base, runner, fns: fns as LiveInstance["fns"] };
+}
+
+const spares = new Map<string, PreparedInstance[]>();
+const refilling = new Set<string>();
+
+function refill(key: string, prelude: string, memoryLimitBytes: number): void {
+  if (refilling.has(key)) return;
+  refilling.add(key);
+  setImmediate(async () => {
+    try {
+      const list = spares.get(key);
+      while (list !== undefined && list.length < SPARES_PER_KEY && spares.get(key) === list) {
+        list.push(await prepare(key, prelude, memoryLimitBytes));
+      }
+    } catch {
+      // A prelude that cannot be prepared fails again (visibly) in the next takeInstance.
+    } finally {
+      refilling.delete(key);
+    }
+  });
+}
+
+/** A prepared instance for this prelude and memory limit: a spare if one is ready. */
+export async function takeInstance(prelude: string, memoryLimitBytes: number): Promise<PreparedInstance> {
+  const key = `${memoryLimitBytes}:${prelude}`;
+  let list = spares.get(key);
+  if (list === undefined) {
+    list = [];
+    spares.set(key, list);
+    for (const old of spares.keys()) {
+      if (spares.size <= MAX_SPARE_KEYS) break;
+      spares.delete(old);
+    }
+  }
+  const spare = list.pop();
+  refill(key, prelude, memoryLimitBytes);
+  return spare ?? (await prepare(key, prelude, memoryLimitBytes));
+}

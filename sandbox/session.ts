@@ -1,0 +1,212 @@
+/**
+ * A sandbox session: one engine session plus the host-side steps of every cell (size limit,
+ * transpile, rewrite, run, result shaping). Runs of one session are serialized.
+ */
+import { randomUUID } from "node:crypto";
+import type { EngineSession, PreludeConfig } from "./engine.ts";
+import { getEngine, isEngineName, trackSandbox } from "./engines.ts";
+import { CodeActError } from "./errors.ts";
+import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
+import { getPrelude } from "./prelude/index.ts";
+import { errorResult, shapeResult } from "./result.ts";
+import { rewriteCell } from "./rewrite.ts";
+import type { CellScript } from "./sourcemap.ts";
+import { toolCallback, validateTools } from "./tools.ts";
+import { transpile } from "./transpile.ts";
+import type {
+  EngineName,
+  ExecError,
+  ExecResult,
+  Language,
+  Limits,
+  RunOptions,
+  Sandbox,
+  SandboxOptions,
+} from "./types.ts";
+
+const DEFAULT_START_TIME_MS = 1_700_000_000_000;
+const KEPT_SCRIPTS = 64;
+
+let preludeSource: string | undefined;
+function prelude(): string {
+  preludeSource ??= getPrelude();
+  return preludeSource;
+}
+
+export function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return createSandboxSession(options);
+}
+
+/** What a cell produced, plus the prelude's host reports (grade.ts reads them). */
+export interface CellOutcome {
+  result: ExecResult;
+  reports: Array<[kind: string, data: string]>;
+}
+
+/** @internal The session class itself, with `runCell` (grading needs the raw reports). */
+export async function createSandboxSession(options: SandboxOptions = {}): Promise<SandboxSession> {
+  if (options === null || typeof options !== "object") {
+    throw new CodeActError("INVALID_ARGUMENT", "sandbox options must be an object");
+  }
+  const engineName = options.engine ?? "isolated-vm";
+  if (!isEngineName(engineName)) {
+    throw new CodeActError("INVALID_ARGUMENT", `engine must be "isolated-vm" or "quickjs"`, {
+      details: { field: "engine" },
+    });
+  }
+  const sessionLimits = validateLimits(options.limits, "limits");
+  const limits = mergeLimits(sessionLimits);
+  const tools = validateTools(options.tools);
+  const preludeConfig: PreludeConfig = {
+    seed: validateNumber(options.seed, "seed", -(2 ** 53), 2 ** 53) ?? 0,
+    realTime: options.realTime === true,
+    startTimeMs: validateNumber(options.startTimeMs, "startTimeMs", 0, 8.64e15) ?? DEFAULT_START_TIME_MS,
+    toolNames: Object.keys(tools),
+    grading: options.grading === true,
+  };
+  const engine = await getEngine(engineName);
+  const session = await engine.createSession(
+    {
+      prelude: prelude(),
+      preludeConfig,
+      memoryLimitBytes: limits.memoryLimitBytes,
+      maxStackBytes: limits.maxStackBytes,
+    },
+    toolCallback(tools),
+  );
+  trackSandbox(1);
+  return new SandboxSession(engineName, session, sessionLimits);
+}
+
+export class SandboxSession implements Sandbox {
+  readonly id = `sbx_${randomUUID()}`;
+  readonly engine: EngineName;
+  #session: EngineSession;
+  #limits: Partial<Limits>;
+  #disposed = false;
+  #cells = 0;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Recent cells by engine filename, to map frames of functions defined in earlier cells. */
+  #scripts = new Map<string, CellScript>();
+  #onDispose: (() => void) | undefined;
+
+  constructor(engine: EngineName, session: EngineSession, limits: Partial<Limits>) {
+    this.engine = engine;
+    this.#session = session;
+    this.#limits = limits;
+  }
+
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  async run(code: string, options: RunOptions = {}): Promise<ExecResult> {
+    return (await this.runCell(code, options)).result;
+  }
+
+  runCell(code: string, options: RunOptions = {}): Promise<CellOutcome> {
+    if (this.#disposed) return Promise.reject(new CodeActError("DISPOSED", `sandbox ${this.id} is disposed`));
+    if (typeof code !== "string") {
+      return Promise.reject(new CodeActError("INVALID_ARGUMENT", "code must be a string"));
+    }
+    let limits: Limits;
+    let language: Language;
+    try {
+      // memoryLimitBytes and maxStackBytes belong to the engine session: per-run values are
+      // validated but only the session's apply.
+      const session = mergeLimits(this.#limits);
+      limits = {
+        ...mergeLimits(this.#limits, options.limits),
+        memoryLimitBytes: session.memoryLimitBytes,
+        maxStackBytes: session.maxStackBytes,
+      };
+      language = validateLanguage(options.language);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const next = this.#queue.then(() => this.#runNow(code, language, limits, options.strict === true));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #runNow(code: string, language: Language, limits: Limits, strict: boolean): Promise<CellOutcome> {
+    if (this.#disposed) throw new CodeActError("DISPOSED", `sandbox ${this.id} is disposed`);
+    const bytes = Buffer.byteLength(code, "utf8");
+    if (bytes > limits.maxSourceBytes) {
+      return noReports({
+        kind: "source_limit",
+        name: "SourceLimitError",
+        message: `the cell is ${bytes} bytes; the limit is ${limits.maxSourceBytes} bytes`,
+      });
+    }
+    const transpiled = await transpile(code, language);
+    if (!transpiled.ok) return noReports({ ...transpiled.error });
+    const rewritten = rewriteCell(transpiled, { strict });
+    if (!rewritten.ok) return noReports({ ...rewritten.error });
+    const n = ++this.#cells;
+    const filename = `cell-${n}.js`;
+    let raw: Awaited<ReturnType<EngineSession["run"]>>;
+    try {
+      raw = await this.#whileAlive(
+        this.#session.run({
+          code: rewritten.code,
+          filename,
+          timeoutMs: limits.timeoutMs,
+          cpuTimeMs: limits.cpuTimeMs,
+          cellOptions: { outputLimitBytes: limits.outputLimitBytes, filename },
+        }),
+      );
+    } catch (err) {
+      if (this.#disposed)
+        throw new CodeActError("DISPOSED", `sandbox ${this.id} was disposed during the run`);
+      return noReports({
+        kind: "infra",
+        name: "InfraError",
+        message: `the engine failed: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+    const script: CellScript = { filename, displayName: `cell-${n}.${language}`, mapper: rewritten.mapper };
+    this.#scripts.set(filename, script);
+    if (this.#scripts.size > KEPT_SCRIPTS) this.#scripts.delete(this.#scripts.keys().next().value as string);
+    const result = shapeResult(raw, { ...script, limits, resolve: (f) => this.#scripts.get(f) });
+    return { result, reports: raw.reports };
+  }
+
+  /** An in-flight run settles as soon as the sandbox is disposed, whatever the engine still does. */
+  #whileAlive<T>(work: Promise<T>): Promise<T> {
+    const disposal = new Promise<never>((_, reject) => {
+      this.#onDispose = () =>
+        reject(new CodeActError("DISPOSED", `sandbox ${this.id} was disposed during the run`));
+    });
+    disposal.catch(() => undefined);
+    return Promise.race([work, disposal]).finally(() => {
+      this.#onDispose = undefined;
+    });
+  }
+
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#onDispose?.();
+    trackSandbox(-1);
+    await this.#session.dispose();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+function noReports(error: ExecError): CellOutcome {
+  return { result: errorResult(error), reports: [] };
+}
+
+function validateLanguage(language: unknown): Language {
+  if (language === undefined) return "js";
+  if (language !== "js" && language !== "ts") {
+    throw new CodeActError("INVALID_ARGUMENT", `language must be "js" or "ts"`, {
+      details: { field: "language" },
+    });
+  }
+  return language;
+}

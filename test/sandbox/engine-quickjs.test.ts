@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Engine, EngineSession, EngineSessionConfig, ToolCallback } from "../../sandbox/engine.ts";
+import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
+import { CodeActError, isCodeActError } from "../../sandbox/errors.ts";
+import { getPrelude } from "../../sandbox/prelude/index.ts";
+import { cell, echoTools, type PendingTool } from "./engine-quickjs.fixtures.ts";
+
+const MiB = 1024 * 1024;
+/** A string value as the prelude prints it (util.inspect style). */
+const quoted = (text: string) => `'${text}'`;
+
+function config(overrides: Partial<EngineSessionConfig> = {}): EngineSessionConfig {
+  return {
+    prelude: getPrelude(),
+    preludeConfig: {
+      seed: 0,
+      realTime: false,
+      startTimeMs: 1_700_000_000_000,
+      toolNames: ["echo", "fail", "later"],
+      grading: false,
+    },
+    memoryLimitBytes: 32 * MiB,
+    maxStackBytes: 1 * MiB,
+    ...overrides,
+  };
+}
+
+let engine: Engine;
+const sessions: EngineSession[] = [];
+const pendingTools: PendingTool[] = [];
+const tools: ToolCallback = echoTools(pendingTools);
+
+async function open(overrides: Partial<EngineSessionConfig> = {}, onTool = tools) {
+  const session = await engine.createSession(config(overrides), onTool);
+  sessions.push(session);
+  return session;
+}
+
+beforeAll(() => {
+  engine = createQuickJsEngine({ workers: 2 });
+});
+
+afterEach(async () => {
+  for (const tool of pendingTools.splice(0)) tool.release();
+  for (const session of sessions.splice(0)) await session.dispose();
+  expect(engine.stats().sessions).toBe(0);
+});
+
+afterAll(async () => {
+  await engine.dispose();
+  expect(engine.stats()).toMatchObject({ sessions: 0, workers: 0 });
+});
+
+describe("QuickJS engine: cells", () => {
+  it("runs cells, keeps state between them, and reports usage", async () => {
+    const session = await open();
+    const first = await session.run(cell("globalThis.x = 41; console.log('hi'); return 'a' + 'b';"));
+    expect(first.status).toBe("completed");
+    expect(first.runnerResult).toMatchObject({ stdout: "hi\n", value: quoted("ab") });
+    expect(first.stateLost).toBe(false);
+    expect(first.usage.wallMs).toBeGreaterThan(0);
+    expect(first.usage.heapBytes).toBeGreaterThan(0);
+    const second = await session.run(cell("return x + 1;"));
+    expect(second.runnerResult?.value).toBe("42");
+  });
+
+  it("reports a compile error with the engine's SyntaxError", async () => {
+    const session = await open();
+    const result = await session.run({ ...cell(""), code: "(async () => { let = ; })" });
+    expect(result.status).toBe("compile_error");
+    expect(result.error?.name).toBe("SyntaxError");
+  });
+
+  it("passes an uncaught exception to the runner as the cell's error", async () => {
+    const session = await open();
+    const result = await session.run(cell("throw new TypeError('nope');"));
+    expect(result.status).toBe("completed");
+    expect(result.runnerResult?.error).toMatchObject({ name: "TypeError", message: "nope" });
+  });
+
+  it("turns deep recursion and deep JSON into QuickJS stack overflow errors", async () => {
+    const session = await open({ maxStackBytes: 4 * MiB });
+    const recursion = await session.run(cell("function f(n) { return f(n + 1) + 1; } return f(0);"));
+    expect(recursion.status).toBe("completed");
+    expect(recursion.runnerResult?.error?.message).toMatch(/stack overflow/);
+    const json = await session.run(cell("return JSON.parse('['.repeat(1e6)).length;"));
+    expect(json.runnerResult?.error?.message).toMatch(/stack overflow/);
+    const after = await session.run(cell("return 6 * 7;"));
+    expect(after.runnerResult?.value).toBe("42");
+  });
+
+  it("rejects use after dispose with DISPOSED, and disposing twice is harmless", async () => {
+    const session = await open();
+    await session.dispose();
+    await session.dispose();
+    await expect(session.run(cell("return 1;"))).rejects.toSatisfy((e) => isCodeActError(e, "DISPOSED"));
+  });
+
+  it("validates the session config", async () => {
+    await expect(open({ memoryLimitBytes: -1 })).rejects.toBeInstanceOf(CodeActError);
+  });
+});
+
+describe("QuickJS engine: tools", () => {
+  it("round-trips tool calls, including a rejecting tool and concurrent calls", async () => {
+    const session = await open();
+    const result = await session.run(
+      cell(`
+        const [a, b] = await Promise.all([echo({ n: 1 }), echo({ n: 2 })]);
+        let failed = "";
+        try { await fail({}); } catch (e) { failed = e.message; }
+        return JSON.stringify([a, b, failed]);`),
+    );
+    expect(result.status).toBe("completed");
+    const expected = JSON.stringify([{ n: 1 }, { n: 2 }, "tool refused"]);
+    expect(result.runnerResult?.value).toBe(quoted(expected));
+  });
+
+  it("passes the prelude's grading reports through the bridge", async () => {
+    const base = config();
+    const session = await open({ preludeConfig: { ...base.preludeConfig, grading: true } });
+    const result = await session.run(cell("test('adds', () => expect(1 + 1).toBe(2));"));
+    expect(result.status).toBe("completed");
+    expect(result.reports.map(([kind]) => kind)).toEqual(["registered", "test", "run_end", "integrity"]);
+    expect(result.runnerResult?.tests).toMatchObject({ passed: 1, total: 1 });
+  });
+});
+
+describe("QuickJS engine: limits", () => {
+  it("stops an endless loop with a timeout and keeps the session's state", async () => {
+    const session = await open();
+    await session.run(cell("globalThis.kept = 'yes';"));
+    const result = await session.run(cell("console.log('before'); while (true) {}", 200));
+    expect(result.status).toBe("timeout");
+    expect(result.runnerResult?.stdout).toBe("before\n");
+    const after = await session.run(cell("return kept;"));
+    expect(after).toMatchObject({ status: "completed", stateLost: false });
+    expect(after.runnerResult?.value).toBe(quoted("yes"));
+  });
+
+  it("stops a loop that starts after an awaited tool", async () => {
+    const session = await open();
+    const result = await session.run(cell("await echo(1); while (true) {}", 300));
+    expect(result.status).toBe("timeout");
+  });
+
+  it("stops a cell awaiting a tool that does not settle in time", async () => {
+    const session = await open();
+    const result = await session.run(cell("await later(1); return 'late';", 200));
+    expect(result.status).toBe("timeout");
+    expect((await session.run(cell("return 'next';"))).runnerResult?.value).toBe(quoted("next"));
+  });
+
+  it("stops a CPU-bound cell at its CPU limit", async () => {
+    const session = await open();
+    const result = await session.run({ ...cell("while (true) {}", 10_000), cpuTimeMs: 150 });
+    expect(result.status).toBe("cpu_timeout");
+  });
+
+  it("stops a microtask flood, and the session keeps working", async () => {
+    const session = await open();
+    const flood = "const f = () => Promise.resolve().then(f); f(); await new Promise(() => {});";
+    const result = await session.run(cell(flood, 200));
+    expect(result.status).toBe("timeout");
+    const after = await session.run(cell("return 'alive';"));
+    expect(after.runnerResult?.value).toBe(quoted("alive"));
+  });
+
+  it.each([
+    ["a huge string", "return 'x'.repeat(2 ** 27).length;"],
+    ["a huge typed array", "return new Uint8Array(200e6).length;"],
+    ["array growth", "const a = []; while (true) a.push({ i: a.length }); return 1;"],
+  ])("replaces the instance after an out-of-memory from %s", async (_, body) => {
+    const session = await open();
+    await session.run(cell("globalThis.before = 1;"));
+    const result = await session.run(cell(body, 10_000));
+    expect(result).toMatchObject({ status: "memory", stateLost: true });
+    const after = await session.run(cell("return typeof before + ':' + (2 + 2);"));
+    expect(after).toMatchObject({ status: "completed", stateLost: false });
+    expect(after.runnerResult?.value).toBe(quoted("undefined:4"));
+  });
+});
