@@ -10,8 +10,8 @@ import { CodeActError, shutdownEngines } from "../sandbox/index.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { validateCommand } from "./commands/validate.ts";
-import { evalCommand, runCommand } from "./eval/index.ts";
 import { ENV_VERSION } from "./env/index.ts";
+import { evalCommand, runCommand } from "./eval/index.ts";
 
 export const MAIN_HELP = `codeact-env ${ENV_VERSION} — a TypeScript CodeAct environment for coding agents
 
@@ -71,10 +71,14 @@ function reportError(command: string, error: unknown): number {
   // node:util parseArgs throws TypeErrors with a code for unknown or malformed options.
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
-    process.stderr.write(`codeact-env ${command}: ${(error as Error).message}\n(see codeact-env ${command} --help)\n`);
+    process.stderr.write(
+      `codeact-env ${command}: ${(error as Error).message}\n(see codeact-env ${command} --help)\n`,
+    );
     return 2;
   }
-  process.stderr.write(`codeact-env ${command}: unexpected failure\n${(error as Error)?.stack ?? String(error)}\n`);
+  process.stderr.write(
+    `codeact-env ${command}: unexpected failure\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
   return 1;
 }
 

@@ -56,6 +56,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
 }
 
 function formatRow(part: string, row: BenchRow): string {
-  const value = row.value >= 100 ? row.value.toFixed(0) : row.value >= 1 ? row.value.toFixed(2) : row.value.toPrecision(3);
+  const value =
+    row.value >= 100
+      ? row.value.toFixed(0)
+      : row.value >= 1
+        ? row.value.toFixed(2)
+        : row.value.toPrecision(3);
   return `${part.padEnd(8)} ${row.name.padEnd(56)} ${value.padStart(10)} ${row.unit.padEnd(6)}${row.note ? `  ${row.note}` : ""}`;
 }

@@ -100,7 +100,10 @@ function waitForSignal(): Promise<void> {
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) {
-    throw new CodeActError("INVALID_ARGUMENT", `${flag} must be one of ${allowed.join(", ")} (got '${value}')`);
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `${flag} must be one of ${allowed.join(", ")} (got '${value}')`,
+    );
   }
   return value as T;
 }
@@ -108,7 +111,10 @@ function oneOf<T extends string>(flag: string, value: string, allowed: readonly 
 function integer(flag: string, text: string, min: number, max: number): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new CodeActError("INVALID_ARGUMENT", `${flag} must be an integer from ${min} to ${max} (got '${text}')`);
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `${flag} must be an integer from ${min} to ${max} (got '${text}')`,
+    );
   }
   return n;
 }

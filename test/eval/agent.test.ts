@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -15,7 +15,8 @@ const task = {
   id: "agent/double",
   prompt: "Write a function double(n) that returns n * 2.",
   language: "js",
-  tests: "test('doubles', () => { expect(double(2)).toBe(4); });\ntest('zero', () => { expect(double(0)).toBe(0); });",
+  tests:
+    "test('doubles', () => { expect(double(2)).toBe(4); });\ntest('zero', () => { expect(double(0)).toBe(0); });",
   entry_point: "double",
 };
 
@@ -29,7 +30,11 @@ const SCRIPT = [
 let server: Server;
 let baseUrl: string;
 let dir: string;
-const seenRequests: Array<{ messages: Array<{ role: string; content: string }>; model: string; auth?: string }> = [];
+const seenRequests: Array<{
+  messages: Array<{ role: string; content: string }>;
+  model: string;
+  auth?: string;
+}> = [];
 
 async function body(req: IncomingMessage): Promise<string> {
   let text = "";
@@ -74,8 +79,27 @@ it("runs a multi-turn CodeAct agent against an OpenAI-compatible endpoint until 
   const out = join(dir, "results.jsonl");
   const { stdout } = await exec(
     process.execPath,
-    [CLI, "eval", "--agent", "openai", "--base-url", baseUrl, "--model", "scripted-1", "--api-key", "sk-test",
-      "--suite", join(dir, "suite.jsonl"), "--max-steps", "5", "--transcripts", transcripts, "--out", out, "--json"],
+    [
+      CLI,
+      "eval",
+      "--agent",
+      "openai",
+      "--base-url",
+      baseUrl,
+      "--model",
+      "scripted-1",
+      "--api-key",
+      "sk-test",
+      "--suite",
+      join(dir, "suite.jsonl"),
+      "--max-steps",
+      "5",
+      "--transcripts",
+      transcripts,
+      "--out",
+      out,
+      "--json",
+    ],
     { timeout: 60_000 },
   );
   const summary = JSON.parse(stdout);

@@ -70,7 +70,10 @@ describe("codeact-env eval", () => {
     expect(summary).toMatchObject({ samples: 3, passed: 2, failed: 1, input_errors: 2 });
     expect(summary.pass_at_k["1"]).toBeCloseTo((0.5 + 1) / 2, 6);
     expect(summary.pass_at_k["2"]).toBe(1);
-    const written = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const written = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(written).toHaveLength(3);
     expect(written[0]).toHaveProperty("tests");
     expect(written[0]).toHaveProperty("usage");
@@ -94,6 +97,7 @@ describe("codeact-env run", () => {
   it("runs files as successive cells of one session; --json prints one observation per line", async () => {
     const first = join(dir, "a.ts");
     const second = join(dir, "b.js");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell itself uses a template literal
     await writeFile(first, "const greet = (n: string): string => `hi ${n}`;\nconsole.log(greet('a'));\n");
     await writeFile(second, "greet('b')\n");
     const text = await cli(["run", first, second]);
@@ -101,7 +105,10 @@ describe("codeact-env run", () => {
     expect(text.stdout).toMatch(/hi a/);
     expect(text.stdout).toMatch(/=> 'hi b'/);
     const json = await cli(["run", first, second, "--json"]);
-    const observations = json.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const observations = json.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(observations).toHaveLength(2);
     expect(observations[1].value).toBe("'hi b'");
     const failing = join(dir, "c.js");
