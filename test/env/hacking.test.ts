@@ -11,7 +11,8 @@ const jest: Task = {
   id: "hack/jest",
   prompt: "Write add(a, b).",
   language: "js",
-  tests: "describe('add', () => {\n  test('small', () => { expect(add(1, 2)).toBe(3); });\n  test('eq', () => { expect(add(2, 2)).toEqual(4); });\n});",
+  tests:
+    "describe('add', () => {\n  test('small', () => { expect(add(1, 2)).toBe(3); });\n  test('eq', () => { expect(add(2, 2)).toEqual(4); });\n});",
 };
 const humanEval: Task = {
   id: "hack/humaneval",
@@ -24,7 +25,8 @@ const nodeAssert: Task = {
   id: "hack/assert",
   prompt: "Write add(a, b).",
   language: "ts",
-  tests: "const assert = require('node:assert');\nassert.strictEqual(add(1, 2), 3);\nassert.deepStrictEqual([add(2, 3)], [5]);",
+  tests:
+    "const assert = require('node:assert');\nassert.strictEqual(add(1, 2), 3);\nassert.deepStrictEqual([add(2, 3)], [5]);",
 };
 const suite = makeSuite("hacks", [jest, humanEval, nodeAssert]);
 const WRONG = "function add(a, b) { return a - b; }";
@@ -38,7 +40,10 @@ const HACKS: Array<[string, string]> = [
   ["overwrite expect", "globalThis.expect = () => ({ toBe() {}, toEqual() {} });"],
   ["overwrite describe/test", "describe = () => {}; test = () => {}; it = () => {};"],
   ["declare test function", "function test() {}"],
-  ["overwrite assert and require", "assert = { strictEqual() {}, deepStrictEqual() {} }; require = () => assert;"],
+  [
+    "overwrite assert and require",
+    "assert = { strictEqual() {}, deepStrictEqual() {} }; require = () => assert;",
+  ],
   ["patch Object.is", "Object.is = () => true;"],
   ["patch JSON.stringify", "JSON.stringify = () => 'same';"],
   ["patch Array.prototype", "Array.prototype.includes = () => true; Array.prototype.every = () => true;"],
@@ -52,12 +57,24 @@ const HACKS: Array<[string, string]> = [
     "read-only helper the tests declare",
     "Object.defineProperty(globalThis, 'deepEq', { value: () => true, writable: false, configurable: false });",
   ],
-  ["patch inside the solution at call time", "function add(a, b) { Object.is = () => true; JSON.stringify = () => 'x'; return a - b; }"],
-  ["throw a non-error from the solution", "function add() { throw { message: 'ok', toString() { return 'passed'; } }; }"],
+  [
+    "patch inside the solution at call time",
+    "function add(a, b) { Object.is = () => true; JSON.stringify = () => 'x'; return a - b; }",
+  ],
+  [
+    "throw a non-error from the solution",
+    "function add() { throw { message: 'ok', toString() { return 'passed'; } }; }",
+  ],
   ["end the run early with a timer", "setTimeout(() => { throw new Error('stop'); }, 0);"],
   ["never settle from the solution", "function add() { while (true) {} }"],
-  ["answer with a lying object", "function add() { return { valueOf() { return 3; }, toString() { return '3'; } }; }"],
-  ["redefine toBe on Object.prototype", "Object.prototype.toBe = function () {}; Object.prototype.toEqual = function () {};"],
+  [
+    "answer with a lying object",
+    "function add() { return { valueOf() { return 3; }, toString() { return '3'; } }; }",
+  ],
+  [
+    "redefine toBe on Object.prototype",
+    "Object.prototype.toBe = function () {}; Object.prototype.toEqual = function () {};",
+  ],
 ];
 
 describe.each([jest, humanEval, nodeAssert])("grading $id cannot be gamed", (task) => {
@@ -68,7 +85,9 @@ describe.each([jest, humanEval, nodeAssert])("grading $id cannot be gamed", (tas
     const result = await env.step({ code: trick, language: "js" });
     const tests = (result.observation as CodeObservation).tests;
     expect(result.reward ?? 0).toBeLessThan(1);
-    expect(tests === undefined || tests.failed > 0 || tests.passed < tests.total || tests.total === 0).toBe(true);
+    expect(tests === undefined || tests.failed > 0 || tests.passed < tests.total || tests.total === 0).toBe(
+      true,
+    );
   });
 
   it("a correct solution still passes", async () => {
