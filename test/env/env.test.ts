@@ -27,6 +27,14 @@ afterAll(async () => {
   expect(liveSandboxCount()).toBe(0);
 });
 
+/** Observations minus their timings (usage, per-test durations), which differ run to run. */
+function withoutTimings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTimings);
+  if (typeof value !== "object" || value === null) return value;
+  const entries = Object.entries(value).filter(([k]) => k !== "usage" && k !== "duration_ms");
+  return Object.fromEntries(entries.map(([k, v]) => [k, withoutTimings(v)]));
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => {
@@ -206,8 +214,7 @@ describe("CodeActEnv", () => {
       const out: unknown[] = [(await env.reset({ task_id: "t/add", seed: 7 })).observation];
       for (const action of actions) {
         const { observation, reward, done } = await env.step(action);
-        const { usage: _usage, ...rest } = observation as CodeObservation;
-        out.push({ rest, reward, done });
+        out.push({ observation: withoutTimings(observation), reward, done });
       }
       return out;
     };

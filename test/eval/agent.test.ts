@@ -22,7 +22,7 @@ const task = {
 
 /** A scripted OpenAI-compatible chat endpoint: the reply depends on how far the conversation is. */
 const SCRIPT = [
-  "Let me try.\n```js\nfunction double(n) { return n + 2; }\n```",
+  "Let me try.\n```js\nfunction double(n) { return n + 1; }\n```",
   "Fix it.\n```javascript\nfunction double(n) { return n * 2; }\n```",
   "Done.\n```js\nawait submit({ answer: 'done' })\n```",
 ];

@@ -106,7 +106,11 @@ describe("rewrite: REPL semantics", () => {
       ok: true,
       value: { value: 2 },
     });
-    expect(await run("[expected, typeof h]")).toEqual({ ok: true, value: { value: [1, "undefined"] } });
+    // Its functions are also published, as hoisting would in one script; its other names are not.
+    expect(await run("[expected, typeof h, h()]")).toEqual({
+      ok: true,
+      value: { value: [1, "function", 2] },
+    });
     expect(await run("(function () { return this; })()", "js", true)).toEqual({
       ok: true,
       value: { value: undefined },
