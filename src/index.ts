@@ -1,0 +1,8 @@
+/**
+ * codeact-env's main entry: the environment and its data model. The sandbox, rewards, tasks and
+ * the client have their own subpaths (codeact-env/sandbox, /rewards, /tasks, /client) so that a
+ * user of one part does not load the others (e.g. a QuickJS-only user never loads isolated-vm).
+ */
+export * from "./env/index.ts";
+export { createServer, type ServerConfig } from "./server/index.ts";
+export { evalCommand, gradeSample, gradeSamples, passAtK, runAgentEpisode, type SampleResult } from "./eval/index.ts";
