@@ -16,7 +16,8 @@ export type PositionMapper = (line: number, column?: number) => { line: number; 
 
 export interface MapperParts {
   /** esbuild's map, from the transpiled JS to the agent's source. */
-  esbuildMap: string;
+  /** null when the rewritten code's input was the agent's own source (plain JS). */
+  esbuildMap: string | null;
   /** Lines the rewrite put before the transpiled code (fast path: the only change). */
   headerLines: number;
   /** Lines of the transpiled code (positions past it belong to the rewrite's footer). */
@@ -26,11 +27,20 @@ export interface MapperParts {
 }
 
 export function createPositionMapper(parts: MapperParts): PositionMapper {
+  if (parts.esbuildMap === null && parts.edited === undefined) {
+    // The script is the agent's source under a header: only the line moves.
+    return (line, column) => {
+      const own = line - parts.headerLines;
+      return own < 1 || own > parts.bodyLines ? undefined : { line: own, column: column ?? 1 };
+    };
+  }
   let trace: TraceMap | undefined;
   const getTrace = (): TraceMap => {
     if (trace) return trace;
     if (parts.edited === undefined) {
-      trace = new TraceMap(parts.esbuildMap);
+      trace = new TraceMap(parts.esbuildMap as string);
+    } else if (parts.esbuildMap === null) {
+      trace = new TraceMap(parts.edited.generateMap({ hires: true, source: "cell.js" }).toString());
     } else {
       const rewriteMap = parts.edited.generateDecodedMap({ hires: true, source: "transpiled.js" });
       const composed = remapping(

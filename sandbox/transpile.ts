@@ -13,8 +13,8 @@ import type { ExecError, Language } from "./types.ts";
 export interface TranspileOk {
   ok: true;
   code: string;
-  /** esbuild's source map (JSON) from `code` back to the agent's source. */
-  map: string;
+  /** esbuild's source map (JSON) from `code` back to the agent's source; null when `code` is the source. */
+  map: string | null;
 }
 export interface TranspileFail {
   ok: false;
@@ -26,6 +26,9 @@ const CACHE_SIZE = 256;
 const cache = new Map<string, TranspileResult>();
 
 export async function transpile(source: string, language: Language): Promise<TranspileResult> {
+  // Plain JS needs no transform: the REPL rewrite parses it (acorn reports syntax errors with the
+  // agent's own positions), and skipping esbuild saves its ~1 ms IPC round trip per cell.
+  if (language === "js") return { ok: true, code: source, map: null };
   const key = `${language}\0${source}`;
   const hit = cache.get(key);
   if (hit !== undefined) {

@@ -123,7 +123,8 @@ export const replCases: ConformanceCase[] = [
       const r = await sb.run("\n\nthrower();");
       expect(r.error).toMatchObject({ kind: "runtime", name: "RangeError", line: 3 });
       expect(r.error?.stack).toMatch(/cell-1\.js:3:\d+/);
-      expect(r.error?.stack).toMatch(/cell-2\.js:3:1/);
+      // Engines point at different parts of the call (V8 its start, QuickJS its parenthesis).
+      expect(r.error?.stack).toMatch(/cell-2\.js:3:\d+/);
     },
   },
   {

@@ -126,9 +126,17 @@ describe("rewrite: REPL semantics", () => {
 
 describe("rewrite: errors", () => {
   it("reports esbuild syntax errors with the agent's line/column", async () => {
-    const t = await transpile("const a = 1;\nlet b = ;", "js");
+    const t = await transpile("const a: number = 1;\nlet b = ;", "ts");
     expect(t.ok).toBe(false);
     if (!t.ok) expect(t.error).toMatchObject({ kind: "syntax", line: 2, column: 9 });
+  });
+
+  it("reports plain-JS syntax errors (parsed without esbuild) at the agent's line/column", async () => {
+    const run = replSession();
+    expect(await run("const a = 1;\nlet b = ;")).toMatchObject({
+      ok: false,
+      error: { kind: "syntax", line: 2, column: 9 },
+    });
   });
 
   it("makes a top-level return a syntax error", async () => {
