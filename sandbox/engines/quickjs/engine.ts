@@ -2,6 +2,7 @@
  * The QuickJS engine: sessions spread over a few worker threads (big native stacks, and an
  * interrupt handler that never blocks the main thread's event loop). Host tools run here, on the
  * main thread. A worker that dies or wedges is terminated and replaced; its sessions lose state.
+ * The cell that wedged it gets a timeout; other cells running there get "infra".
  */
 import { availableParallelism } from "node:os";
 import { z } from "zod";
@@ -44,6 +45,19 @@ function infraResult(message: string, wallMs: number): RawCellResult {
     status: "infra",
     error: { name: "InfraError", message },
     reports: [],
+    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
+    stateLost: true,
+  };
+}
+
+/** The cell itself wedged its worker past its deadline: the agent's doing, so a timeout. */
+function wedgedResult(wallMs: number): RawCellResult {
+  const message = "the sandbox stopped answering past the time limit and was replaced";
+  return {
+    status: "timeout",
+    error: { name: "TimeoutError", message },
+    reports: [],
+    // The worker's CPU clock died with it.
     usage: { wallMs, cpuMs: 0, heapBytes: 0 },
     stateLost: true,
   };
@@ -113,10 +127,16 @@ class QuickJsSession implements EngineSession {
       } catch (cause) {
         if (this.disposed) throw disposedError("session");
         if (!(cause instanceof WorkerLost)) throw cause;
-        // A cell that was running when its worker died is the casualty; one still queued retries.
+        // The cell that wedged the worker is charged with a timeout; another one running there
+        // is a casualty (infra); one still queued retries on a new worker.
+        const wallMs = performance.now() - startedAt;
+        if (cause.blamed) {
+          this.lost = false;
+          return wedgedResult(wallMs);
+        }
         if (cause.started || attempt > 0) {
           this.lost = false;
-          return infraResult(`QuickJS worker failed: ${cause.message}`, performance.now() - startedAt);
+          return infraResult(`QuickJS worker failed: ${cause.message}`, wallMs);
         }
         this.lost = true;
       }
@@ -174,14 +194,21 @@ class QuickJsEngine implements Engine {
     return this.#nextRid++;
   }
 
-  /** The live worker with the fewest sessions; a new one while under the maximum. */
+  /**
+   * The live worker with the fewest sessions (of those, the one picked longest ago: each creation
+   * uses up a spare instance that its worker must prepare again); a new one while under the maximum.
+   */
   pickWorker(): WorkerHost {
     if (this.#disposed) throw disposedError("engine");
     let best: WorkerHost | undefined;
     for (const host of this.#workers) {
-      if (best === undefined || host.sessions.size < best.sessions.size) best = host;
+      const fewer = best === undefined || host.sessions.size < best.sessions.size;
+      if (fewer || (host.sessions.size === best?.sessions.size && host.pickedAt < best.pickedAt)) {
+        best = host;
+      }
     }
     if (best !== undefined && (best.sessions.size === 0 || this.#workers.size >= this.#maxWorkers)) {
+      best.pickedAt = performance.now();
       return best;
     }
     const host = new WorkerHost({

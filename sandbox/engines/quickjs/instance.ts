@@ -26,6 +26,10 @@ import { INITIAL_PAGES, maxMemoryPages } from "./protocol.ts";
 
 const PRELUDE_BUDGET_MS = 5_000;
 const SPARES_PER_KEY = 4;
+/** A spare waits while the worker is busy... */
+const BUSY_POLL_MS = 2;
+/** ...unless spares have been wanted this long (a busy worker must not run out for good). */
+const MAX_DEFER_MS = 100;
 const MAX_SPARE_KEYS = 2;
 
 // The package's typings describe its CommonJS build (default = module.exports); Node's ESM
@@ -139,39 +143,71 @@ export function installPrelude(
   return { ...base, runner, fns: fns as LiveInstance["fns"] };
 }
 
-const spares = new Map<string, PreparedInstance[]>();
-const refilling = new Set<string>();
+interface SparePool {
+  readonly prelude: string;
+  readonly memoryLimitBytes: number;
+  readonly items: PreparedInstance[];
+  /** Preparing failed: stop refilling (takeInstance fails visibly instead). */
+  failed: boolean;
+}
 
-function refill(key: string, prelude: string, memoryLimitBytes: number): void {
-  if (refilling.has(key)) return;
-  refilling.add(key);
-  setImmediate(async () => {
+const spares = new Map<string, SparePool>();
+let refillTimer: NodeJS.Timeout | undefined;
+/** When a spare was first wanted and not yet made; undefined while every pool is full. */
+let wantedSince: number | undefined;
+let isBusy: () => boolean = () => false;
+
+/**
+ * Preparing a spare evaluates the whole prelude (10-30 ms of blocking work), so it waits while the
+ * worker is busy: refilling right after a session was created would delay that session's first
+ * cell instead. The worker says what busy means (cells running, a new session's first cell due).
+ */
+export function setBusyCheck(check: () => boolean): void {
+  isBusy = check;
+}
+
+function scheduleRefill(delayMs: number): void {
+  refillTimer ??= setTimeout(refillOne, delayMs);
+  // Spares are a cache: they never keep the worker alive on their own.
+  refillTimer.unref();
+}
+
+/** Prepares one spare for the first pool short of them, when the worker has been quiet. */
+async function refillOne(): Promise<void> {
+  refillTimer = undefined;
+  const now = performance.now();
+  wantedSince ??= now;
+  if (now - wantedSince < MAX_DEFER_MS && isBusy()) {
+    scheduleRefill(BUSY_POLL_MS);
+    return;
+  }
+  wantedSince = undefined;
+  for (const [key, pool] of spares) {
+    if (pool.failed || pool.items.length >= SPARES_PER_KEY) continue;
     try {
-      const list = spares.get(key);
-      while (list !== undefined && list.length < SPARES_PER_KEY && spares.get(key) === list) {
-        list.push(await prepare(key, prelude, memoryLimitBytes));
-      }
+      const prepared = await prepare(key, pool.prelude, pool.memoryLimitBytes);
+      if (spares.get(key) === pool) pool.items.push(prepared);
     } catch {
-      // A prelude that cannot be prepared fails again (visibly) in the next takeInstance.
-    } finally {
-      refilling.delete(key);
+      pool.failed = true;
     }
-  });
+    scheduleRefill(0);
+    return;
+  }
 }
 
 /** A prepared instance for this prelude and memory limit: a spare if one is ready. */
 export async function takeInstance(prelude: string, memoryLimitBytes: number): Promise<PreparedInstance> {
   const key = `${memoryLimitBytes}:${prelude}`;
-  let list = spares.get(key);
-  if (list === undefined) {
-    list = [];
-    spares.set(key, list);
+  let pool = spares.get(key);
+  if (pool === undefined) {
+    pool = { prelude, memoryLimitBytes, items: [], failed: false };
+    spares.set(key, pool);
     for (const old of spares.keys()) {
       if (spares.size <= MAX_SPARE_KEYS) break;
       spares.delete(old);
     }
   }
-  const spare = list.pop();
-  refill(key, prelude, memoryLimitBytes);
+  const spare = pool.items.pop();
+  scheduleRefill(0);
   return spare ?? (await prepare(key, prelude, memoryLimitBytes));
 }

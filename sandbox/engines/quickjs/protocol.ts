@@ -5,7 +5,8 @@
 import type { CellRequest, EngineSessionConfig, RawCellResult } from "../../engine.ts";
 
 export type ToWorker =
-  | { t: "create"; sid: number; config: EngineSessionConfig }
+  /** cancel: the session's flag (shared memory), raised by the host when it disposes the session. */
+  | { t: "create"; sid: number; config: EngineSessionConfig; cancel: Int32Array }
   | { t: "run"; sid: number; rid: number; request: CellRequest }
   | { t: "toolResult"; sid: number; callId: number; resultJson: string }
   | { t: "dispose"; sid: number };
@@ -16,6 +17,12 @@ export type FromWorker =
   | { t: "started"; rid: number }
   | { t: "toolCall"; sid: number; callId: number; name: string; argsJson: string }
   | { t: "result"; rid: number; result: RawCellResult };
+
+/** workerData of an engine worker. */
+export interface WorkerInit {
+  /** Slot 0: the rid of the run whose VM code the worker is executing now, else 0 (budget.ts). */
+  activity: Int32Array;
+}
 
 /**
  * The QuickJS build reserves a 5 MiB C stack at the bottom of linear memory (the initial

@@ -70,6 +70,9 @@ export function overCeiling(instance: LiveInstance, memoryLimitBytes: number): b
 export function expiredFailure(instance: LiveInstance): Failure | undefined {
   const expired = instance.budget.check();
   if (expired === undefined) return undefined;
+  if (expired === "cancelled") {
+    return { kind: "status", status: "infra", message: "session disposed during the cell" };
+  }
   const what = expired === "timeout" ? "wall-clock" : "CPU";
   return { kind: "status", status: expired, message: `cell exceeded its ${what} time limit` };
 }

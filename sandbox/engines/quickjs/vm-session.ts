@@ -50,10 +50,13 @@ export class VmSession {
   #wake: (() => void) | undefined;
   #reports: Array<[string, string]> | undefined;
   #disposed = false;
+  /** Raised by the host on dispose; the interrupt handler reads it (see budget.ts). */
+  readonly #cancel: Int32Array;
 
-  private constructor(config: EngineSessionConfig, postToolCall: ToolCallPoster) {
+  private constructor(config: EngineSessionConfig, postToolCall: ToolCallPoster, cancel: Int32Array) {
     this.#config = config;
     this.#postToolCall = postToolCall;
+    this.#cancel = cancel;
     this.#hooks = {
       callTool: (name, argsJson) => {
         const id = this.#nextCallId++;
@@ -67,8 +70,12 @@ export class VmSession {
     };
   }
 
-  static async create(config: EngineSessionConfig, post: ToolCallPoster): Promise<VmSession> {
-    const session = new VmSession(config, post);
+  static async create(
+    config: EngineSessionConfig,
+    post: ToolCallPoster,
+    cancel: Int32Array = new Int32Array(1),
+  ): Promise<VmSession> {
+    const session = new VmSession(config, post, cancel);
     session.#instance = await session.#newInstance();
     return session;
   }
@@ -77,7 +84,14 @@ export class VmSession {
     const { prelude, memoryLimitBytes, preludeConfig, maxStackBytes } = this.#config;
     const prepared = await takeInstance(prelude, memoryLimitBytes);
     prepared.runtime.setMaxStackSize(Math.min(maxStackBytes, QJS_STACK_CAP_BYTES));
-    return installPrelude(prepared, preludeConfig, this.#hooks);
+    const live = installPrelude(prepared, preludeConfig, this.#hooks);
+    live.budget.cancel = this.#cancel;
+    return live;
+  }
+
+  /** Disposed, or about to be (the host raised the cancel flag; its message may still be queued). */
+  get #stopping(): boolean {
+    return this.#disposed || Atomics.load(this.#cancel, 0) !== 0;
   }
 
   deliver(callId: number, resultJson: string): void {
@@ -86,11 +100,13 @@ export class VmSession {
     this.#wake?.();
   }
 
-  async run(request: CellRequest): Promise<RawCellResult> {
+  /** Runs one cell; `rid` names it to the host's watchdog while it is inside the VM. */
+  async run(request: CellRequest, rid = 0): Promise<RawCellResult> {
     const instance = this.#instance;
     if (instance === undefined || this.#disposed) throw new Error("session is disposed");
     const reports: Array<[string, string]> = [];
     this.#reports = reports;
+    instance.budget.owner = rid;
     instance.budget.start(request.timeoutMs, request.cpuTimeMs);
     let outcome: Outcome;
     try {
@@ -101,8 +117,9 @@ export class VmSession {
     }
     const usage = this.#usage(instance, outcome.replace === true);
     instance.budget.stop();
+    instance.budget.owner = 0;
     this.#reports = undefined;
-    if (this.#disposed) this.#drop(instance);
+    if (this.#stopping) this.#drop(instance);
     else if (outcome.replace === true) await this.#replace(instance);
     const { status, runnerResult, error } = outcome;
     const result: RawCellResult = { status, reports, usage, stateLost: outcome.replace === true };

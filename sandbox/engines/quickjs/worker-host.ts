@@ -1,11 +1,14 @@
 /**
  * Main-thread handle of one engine worker thread: request/response over postMessage, plus the
  * watchdog that terminates the worker when a request outlives its deadline (a wedged or dead
- * worker). Every request pending on a lost worker is rejected with WorkerLost.
+ * worker). Every request pending on a lost worker is rejected with WorkerLost; the run whose own
+ * deadline passed while the worker was executing its code is marked `blamed` (its cell wedged the
+ * worker: a timeout, not an infrastructure failure, or agents could escape a bad reward by
+ * wedging on purpose).
  */
 import { Worker } from "node:worker_threads";
 import type { CellRequest, EngineSessionConfig, RawCellResult } from "../../engine.ts";
-import { type FromWorker, type ToWorker, WORKER_STACK_MB } from "./protocol.ts";
+import { type FromWorker, type ToWorker, WORKER_STACK_MB, type WorkerInit } from "./protocol.ts";
 
 /** Creating a session (instantiate + prelude) should take milliseconds; this is a backstop. */
 const CREATE_BUDGET_MS = 15_000;
@@ -16,10 +19,13 @@ const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./worker.ts" : "./
 export class WorkerLost extends Error {
   /** The worker had started the request (a run may have been executing when it was lost). */
   readonly started: boolean;
-  constructor(message: string, started: boolean) {
+  /** The worker was executing this run's own code past the run's deadline. */
+  readonly blamed: boolean;
+  constructor(message: string, started: boolean, blamed = false) {
     super(message);
     this.name = "WorkerLost";
     this.started = started;
+    this.blamed = blamed;
   }
 }
 
@@ -39,16 +45,23 @@ export interface WorkerHostEvents {
 
 export class WorkerHost {
   readonly sessions = new Set<number>();
+  /** When the engine last placed a session here (spreads creations over idle workers). */
+  pickedAt = performance.now();
   readonly #worker: Worker;
   readonly #events: WorkerHostEvents;
   readonly #pending = new Map<string, Pending>();
+  /** Written by the worker: the rid whose VM code it is executing (see budget.ts). */
+  readonly #activity = new Int32Array(new SharedArrayBuffer(4));
+  /** Each session's cancel flag, raised on dispose so its running cell stops at once. */
+  readonly #cancels = new Map<number, Int32Array>();
   #timer: NodeJS.Timeout | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
   #lost = false;
 
   constructor(events: WorkerHostEvents) {
     this.#events = events;
-    this.#worker = new Worker(WORKER_URL, { resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
+    const workerData: WorkerInit = { activity: this.#activity };
+    this.#worker = new Worker(WORKER_URL, { workerData, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
     this.#worker.on("message", (message: FromWorker) => this.#onMessage(message));
     this.#worker.on("error", (error) => this.#lose(`worker crashed: ${error.message}`));
     this.#worker.on("exit", (code) => this.#lose(`worker exited with code ${code}`));
@@ -61,10 +74,13 @@ export class WorkerHost {
   async create(sid: number, config: EngineSessionConfig): Promise<void> {
     // Counted at once, so concurrent creations spread over the workers.
     this.sessions.add(sid);
+    const cancel = new Int32Array(new SharedArrayBuffer(4));
+    this.#cancels.set(sid, cancel);
     try {
-      await this.#request(`c${sid}`, CREATE_BUDGET_MS, false, { t: "create", sid, config });
+      await this.#request(`c${sid}`, CREATE_BUDGET_MS, false, { t: "create", sid, config, cancel });
     } catch (cause) {
       this.sessions.delete(sid);
+      this.#cancels.delete(sid);
       throw cause;
     }
   }
@@ -81,6 +97,10 @@ export class WorkerHost {
 
   disposeSession(sid: number): void {
     this.sessions.delete(sid);
+    const cancel = this.#cancels.get(sid);
+    this.#cancels.delete(sid);
+    // The worker may be inside this session's cell and deaf to messages until it returns.
+    if (cancel !== undefined) Atomics.store(cancel, 0, 1);
     if (!this.#lost) this.#worker.postMessage({ t: "dispose", sid } satisfies ToWorker);
   }
 
@@ -138,43 +158,40 @@ export class WorkerHost {
   }
 
   /**
-   * A started request past its deadline means the worker is wedged. A request not yet started
-   * is only waiting its turn while some started request is still within its deadline (a cell
-   * running synchronously blocks its whole worker, but never past its own deadline).
+   * Something past its deadline means a wedged worker, unless the worker is busy with a run that
+   * is still within its own deadline (a cell running synchronously blocks its whole worker, but
+   * never past its own deadline): then wait for that run. When the run the worker is executing is
+   * itself overdue, it is the one to blame.
    */
   #check(): void {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     const now = performance.now();
-    let runningUntil = Number.NEGATIVE_INFINITY;
+    const activeKey = `r${Atomics.load(this.#activity, 0)}`;
+    const active = this.#pending.get(activeKey);
+    if (active?.started && active.deadline < now) {
+      this.#lose("worker stopped responding (watchdog)", activeKey);
+      return;
+    }
     let overdue = false;
     let next = Number.POSITIVE_INFINITY;
     for (const pending of this.#pending.values()) {
-      if (pending.started) {
-        if (pending.deadline < now) {
-          this.#lose("worker stopped responding (watchdog)");
-          return;
-        }
-        runningUntil = Math.max(runningUntil, pending.deadline);
-      } else if (pending.deadline < now) {
-        overdue = true;
-        continue;
-      }
-      next = Math.min(next, pending.deadline);
+      if (pending.deadline < now) overdue = true;
+      else next = Math.min(next, pending.deadline);
     }
-    if (overdue && runningUntil < now) {
+    if (overdue && !active?.started) {
       this.#lose("worker stopped responding (watchdog)");
       return;
     }
     if (next < Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
-  #lose(reason: string): void {
+  #lose(reason: string, blamedKey?: string): void {
     if (this.#lost) return;
     this.#lost = true;
     clearTimeout(this.#timer);
-    for (const pending of this.#pending.values()) {
-      pending.reject(new WorkerLost(reason, pending.started));
+    for (const [key, pending] of this.#pending) {
+      pending.reject(new WorkerLost(reason, pending.started, key === blamedKey));
     }
     this.#pending.clear();
     void this.#worker.terminate();
