@@ -22,9 +22,11 @@ export class TestsPassed extends Rubric {
 
   forward(_action: RubricAction, observation: RubricObservation): number {
     const tests = observation.tests;
-    if (tests === undefined || tests.total <= 0) return 0;
-    if (this.mode === "all") return tests.passed === tests.total && tests.failed === 0 ? 1 : 0;
-    return Math.min(1, Math.max(0, tests.passed / tests.total));
+    // Tests the suite itself skips (`test.skip`) are not the agent's to pass: they do not count.
+    const counted = tests === undefined ? 0 : tests.total - tests.skipped;
+    if (tests === undefined || counted <= 0) return 0;
+    if (this.mode === "all") return tests.passed === counted && tests.failed === 0 ? 1 : 0;
+    return Math.min(1, Math.max(0, tests.passed / counted));
   }
 
   protected override ownState(): JsonObject {

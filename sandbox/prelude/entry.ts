@@ -9,6 +9,7 @@ import { installConsole } from "./console.ts";
 import { createExpect } from "./expect.ts";
 import { createHarnessGlobals, registry } from "./harness.ts";
 import { snapshotIntegrity } from "./integrity.ts";
+import { installIntl } from "./intl.ts";
 import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
 import { fn, forEachMock, spyOn } from "./mock.ts";
 import { createRunner } from "./runner.ts";
@@ -107,6 +108,8 @@ export function install(bridge: Any, configJson: string): Record<string, unknown
   const report = bridge.report as (kind: string, data: string) => void;
   removeHostTraces([bridge, install, callTool, report]);
   installClock(config);
+  // Before the integrity snapshot: the prototype methods it replaces (QuickJS only) are the baseline.
+  installIntl();
   installConsole(globalObject);
   for (const name of O.keys(timerGlobals)) define(name, timerGlobals[name], false);
   for (const name of config.toolNames) {

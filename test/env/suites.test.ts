@@ -18,28 +18,48 @@ const SUITES_DIR = resolve(import.meta.dirname, "../../../shared/suites");
 interface Expected {
   /** References that fail upstream (README). */
   failing: string[];
-  /** References that pass but need far more than a test run should take, per engine. */
+  /** References that fail on one engine only, with the reason in a comment. */
+  engineFailing?: Partial<Record<EngineName, string[]>>;
+  /** References that pass but need far more than a test run should take (20 s), per engine. */
   slow: Record<EngineName, string[]>;
+  /**
+   * Grade every n-th task (file order) on an engine, to keep the suite within CI's budget. The
+   * whole suite runs on isolated-vm; QuickJS's engine-specific gaps all showed in the Exercism
+   * suites, which it runs in full. CODEACT_FULL_SUITES=1 runs everything everywhere.
+   */
+  stride?: Partial<Record<EngineName, number>>;
 }
 
 const EXPECTED: Record<string, Expected> = {
   "humaneval-x-js": {
     failing: ["humaneval-x-js/112", "humaneval-x-js/155", "humaneval-x-js/162"],
     slow: { "isolated-vm": [], quickjs: [] },
+    stride: { quickjs: 4 },
   },
   "exercism-javascript": {
     failing: [],
-    slow: { "isolated-vm": [], quickjs: [] },
+    // The reference sorts with a comparator that never returns 0 ((a, b) => a.points < b.points ? 1 : -1),
+    // so the order of ties is implementation-defined: V8's TimSort gives the expected one, QuickJS's sort not.
+    engineFailing: { quickjs: ["exercism-javascript/tournament"] },
+    // QuickJS, measured alone on 2 shared cores: alphametics 47 s.
+    slow: { "isolated-vm": [], quickjs: ["exercism-javascript/alphametics"] },
   },
   "exercism-typescript": {
     failing: [],
-    // README: about 120 s on V8.
+    // README: palindrome-products about 120 s on V8; alphametics takes 9 s alone on V8 and passed the
+    // 20 s limit when graded beside 7 others on 2 busy cores. QuickJS, measured alone on 2 shared
+    // cores: alphametics 108 s, nth-prime 54 s, pythagorean-triplet more than 200 s.
     slow: {
-      "isolated-vm": ["exercism-typescript/palindrome-products"],
-      quickjs: ["exercism-typescript/palindrome-products"],
+      "isolated-vm": ["exercism-typescript/alphametics", "exercism-typescript/palindrome-products"],
+      quickjs: [
+        "exercism-typescript/alphametics",
+        "exercism-typescript/nth-prime",
+        "exercism-typescript/palindrome-products",
+        "exercism-typescript/pythagorean-triplet",
+      ],
     },
   },
-  "mbxp-js": { failing: [], slow: { "isolated-vm": [], quickjs: [] } },
+  "mbxp-js": { failing: [], slow: { "isolated-vm": [], quickjs: [] }, stride: { quickjs: 4 } },
 };
 
 afterAll(async () => {
@@ -87,11 +107,17 @@ describe.skipIf(!available).each(["isolated-vm", "quickjs"] as const)("public su
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: references pass at the README's rate`, { timeout: 600_000 }, async () => {
       const suite = await loadGradedSuite(name);
+      const stride = process.env.CODEACT_FULL_SUITES === "1" ? 1 : (expected.stride?.[engine] ?? 1);
+      const sampled = new Set(suite.tasks.filter((_, i) => i % stride === 0).map((t) => t.id));
       const withReference = suite.tasks.filter(
-        (t) => typeof t.canonical_solution === "string" && !expected.slow[engine].includes(t.id),
+        (t) =>
+          sampled.has(t.id) &&
+          typeof t.canonical_solution === "string" &&
+          !expected.slow[engine].includes(t.id),
       );
       const failing = await failingTasks(suite, withReference, engine);
-      expect(failing).toEqual(expected.failing);
+      const expectedFailing = [...expected.failing, ...(expected.engineFailing?.[engine] ?? [])];
+      expect(failing).toEqual(expectedFailing.filter((id) => sampled.has(id)).sort());
     });
   }
 });

@@ -23,17 +23,20 @@ const tests = (passed: number, failed: number, skipped = 0) => ({
 });
 
 describe("TestsPassed", () => {
-  it("fraction: passed / total, skipped counting as not passed", async () => {
+  it("fraction: passed / tests that count (the suite's own skipped tests do not)", async () => {
     const rubric = new TestsPassed({ mode: "fraction" });
     expect(await rubric.call({}, { tests: tests(3, 1) })).toBe(0.75);
-    expect(await rubric.call({}, { tests: tests(1, 0, 1) })).toBe(0.5);
+    expect(await rubric.call({}, { tests: tests(1, 1, 1) })).toBe(0.5);
+    expect(await rubric.call({}, { tests: tests(1, 0, 1) })).toBe(1);
+    expect(await rubric.call({}, { tests: tests(0, 0, 2) })).toBe(0);
   });
 
   it("all: 1 only when every test passed", async () => {
     const rubric = new TestsPassed({ mode: "all" });
     expect(await rubric.call({}, { tests: tests(4, 0) })).toBe(1);
     expect(await rubric.call({}, { tests: tests(3, 1) })).toBe(0);
-    expect(await rubric.call({}, { tests: tests(3, 0, 1) })).toBe(0);
+    expect(await rubric.call({}, { tests: tests(3, 0, 1) })).toBe(1);
+    expect(await rubric.call({}, { tests: tests(3, 1, 1) })).toBe(0);
   });
 
   it("no tests -> 0; bad mode rejected", async () => {
