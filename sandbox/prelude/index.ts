@@ -83,7 +83,10 @@ export function getPrelude(): string {
     globalName: GLOBAL_NAME,
     platform: "neutral",
     target: "es2020",
-    minify: false,
+    // Whitespace and syntax only (~30% smaller, parsed faster by every new isolate); identifiers
+    // are kept so function and class names stay what inspect() and stacks show.
+    minifyWhitespace: true,
+    minifySyntax: true,
     legalComments: "none",
     logLevel: "silent",
   });

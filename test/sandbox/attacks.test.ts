@@ -38,6 +38,8 @@ interface Attack {
   /** What a blocked attack looks like: a value of "'blocked'", or an error of one of these kinds. */
   expect: Verdict;
   kinds?: string[];
+  /** Narrower kinds for isolated-vm, when its outcome is known exactly. */
+  ivmKinds?: string[];
   options?: SandboxOptions;
 }
 
@@ -151,9 +153,11 @@ let r; try { r = new X(1, 2, 3).map((x) => x); } catch {} (r && typeof r.pid ===
     name: "deep JSON.parse nesting",
     code: `JSON.parse("[".repeat(2_000_000) + "]".repeat(2_000_000))`,
     expect: "error",
-    // isolated-vm: the isolate wedges and the engine's watchdog replaces its process, reported as
-    // "infra" (see the report: arguably it should be "timeout", since the cell caused it).
-    kinds: ["stack_overflow", "runtime", "memory", "timeout", "infra"],
+    // isolated-vm: V8 parses it iteratively and hits the heap limit ("memory"); when GC at the
+    // limit wedges the isolate past timeout + grace, the watchdog replaces the process and charges
+    // the cell a "timeout". Never "infra": trainers mask infra, so a wedge would dodge the reward.
+    kinds: ["stack_overflow", "runtime", "memory", "timeout"],
+    ivmKinds: ["memory", "timeout"],
   },
   {
     name: "catastrophic regex",
@@ -208,13 +212,14 @@ let r; try { r = new X(1, 2, 3).map((x) => x); } catch {} (r && typeof r.pid ===
   },
 ];
 
-function checkBlocked(attack: Attack, r: ExecResult): void {
+function checkBlocked(attack: Attack, r: ExecResult, engine: EngineName): void {
   if (attack.expect === "value") {
     expect(r.error, JSON.stringify(r.error)).toBeUndefined();
     expect(r.value).toBe("'blocked'");
   } else {
     expect(r.ok).toBe(false);
-    expect(attack.kinds).toContain(r.error?.kind);
+    const kinds = engine === "isolated-vm" ? (attack.ivmKinds ?? attack.kinds) : attack.kinds;
+    expect(kinds).toContain(r.error?.kind);
   }
 }
 
@@ -247,7 +252,7 @@ describe.each(["isolated-vm", "quickjs"] as EngineName[])("attacks: %s", (engine
       await using sandbox = await createSandbox({ engine, limits: LIMITS, tools: TOOLS, ...attack.options });
       const [r, b] = await Promise.all([sandbox.run(attack.code), bystander.run("++counter")]);
       bystanderRuns++;
-      checkBlocked(attack, r);
+      checkBlocked(attack, r, engine);
       expect(b.ok).toBe(true);
       expect(typeof process.pid).toBe("number");
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();

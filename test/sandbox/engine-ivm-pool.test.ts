@@ -1,6 +1,7 @@
 /**
- * The isolated-vm engine's process pool: killed and wedged processes are replaced, their runs
- * answered "infra", other processes unaffected; dispose leaves no process behind.
+ * The isolated-vm engine's process pool: killed and wedged processes are replaced; a run that
+ * wedged its process past its own deadline is answered "timeout", other runs there "infra";
+ * other processes are unaffected; dispose leaves no process behind.
  */
 import { describe, expect, it } from "vitest";
 import type { ToolCallback } from "../../sandbox/engine.ts";
@@ -58,9 +59,11 @@ describe("isolated-vm engine: process pool", () => {
       spareSessionsPerWorker: 0,
       watchdogGraceMs: 200,
     });
-    // Least-loaded placement puts the first session in the first process, the second in the second.
+    // Least-loaded placement alternates: wedged and bystander share the first process.
     const wedged = await engine.createSession(sessionConfig(), echoTool);
     const healthy = await engine.createSession(sessionConfig(), echoTool);
+    const bystander = await engine.createSession(sessionConfig(), echoTool);
+    expect((await engine.workerStats()).map((s) => s.sessions)).toEqual([2, 1]);
     const [wedgedPid, healthyPid] = engine.workerPids();
     if (wedgedPid === undefined || healthyPid === undefined) throw new Error("no workers");
 
@@ -68,6 +71,7 @@ describe("isolated-vm engine: process pool", () => {
     process.kill(wedgedPid, "SIGSTOP");
     const started = performance.now();
     const stuckRun = wedged.run(cell("return { value: 1 };", { timeoutMs: 300 }));
+    const bystanderRun = bystander.run(cell("return { value: 2 };", { timeoutMs: 20_000 }));
     let served = 0;
     while (performance.now() - started < 400) {
       const r = await healthy.run(cell("return { value: 3 };", { timeoutMs: 300 }));
@@ -76,14 +80,21 @@ describe("isolated-vm engine: process pool", () => {
     }
     const result = await stuckRun;
     expect(served).toBeGreaterThan(5);
-    expect(result.status).toBe("infra");
-    expect(result.error?.message).toMatch(/did not answer/);
+    // Its own deadline passed: the agent's code is charged, not the infrastructure.
+    expect(result).toMatchObject({ status: "timeout", stateLost: true });
+    expect(result.error?.message).toMatch(/stopped answering past the time limit/);
+    // Within its limits when the process was killed: not its fault, answered at once.
+    const other = await bystanderRun;
+    expect(other).toMatchObject({ status: "infra", stateLost: true });
+    expect(other.error?.message).toMatch(/did not answer/);
     expect(performance.now() - started).toBeLessThan(5_000);
     await waitFor(() => !isAlive(wedgedPid));
     expect(isAlive(healthyPid)).toBe(true);
 
     const after = await wedged.run(cell("return { value: 4 };"));
     expect(after).toMatchObject({ status: "completed", stateLost: false });
+    const bystanderAfter = await bystander.run(cell("return { value: 6 };"));
+    expect(bystanderAfter).toMatchObject({ status: "completed", stateLost: false });
     expect((await healthy.run(cell("return { value: 5 };"))).stateLost).toBe(false);
     expect(engine.stats().restarts).toBe(1);
   });

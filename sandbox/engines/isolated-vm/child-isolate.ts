@@ -1,7 +1,8 @@
 /**
  * Child side: building isolates. A "blank" is an isolate whose context has evaluated the prelude
  * (the costly part, done once per isolate, ahead of time for spares); installing it with a
- * session's PreludeConfig is one cheap call made when a session checks the blank out.
+ * session's PreludeConfig is one cheap call, made when a session checks the blank out or, for
+ * the most recent config, ahead of time too (see child-spares.ts).
  */
 import ivm from "isolated-vm";
 
@@ -11,10 +12,29 @@ export interface BridgeTarget {
   report(kind: string, data: string): void;
 }
 
+/**
+ * The bridge an isolate is installed with. A spare is installed before any session owns it, so
+ * the session is attached later; until then no cell runs there and tool calls are refused.
+ */
+export class BridgeSlot implements BridgeTarget {
+  target: BridgeTarget | undefined;
+
+  callTool(name: string, argsJson: string): number {
+    if (this.target === undefined) throw new Error("tools can only be called while a cell runs");
+    return this.target.callTool(name, argsJson);
+  }
+
+  report(kind: string, data: string): void {
+    this.target?.report(kind, data);
+  }
+}
+
 export interface Blank {
   isolate: ivm.Isolate;
   context: ivm.Context;
   install: ivm.Reference;
+  /** The warm-up context, held (not released) for the isolate's life: see warmUp. */
+  scratch: ivm.Context | undefined;
 }
 
 /** An installed isolate: the runner's methods, bound to the runner, are the only handles kept. */
@@ -25,6 +45,10 @@ export interface Installed {
   poll: ivm.Reference;
   resolveTool: ivm.Reference;
   finish: ivm.Reference;
+  /** poll(), then finish() in the same call when poll says "done"/"stuck" (returns its JSON). */
+  pollFinish: ivm.Reference;
+  bridge: BridgeSlot;
+  scratch: ivm.Context | undefined;
 }
 
 const PRELUDE_TIMEOUT_MS = 5_000;
@@ -36,11 +60,20 @@ const install = $0;
 return (callTool, report, configJson) => {
 const runner = install({ callTool, report }, configJson);
 if (typeof runner !== "object" || runner === null) throw new TypeError("prelude install must return the runner");
-return ["begin", "poll", "resolveTool", "finish"].map((name) => {
+const methods = ["begin", "poll", "resolveTool", "finish"].map((name) => {
   const method = runner[name];
   if (typeof method !== "function") throw new TypeError("runner." + name + " is not a function");
   return method.bind(runner);
 });
+const poll = methods[1];
+const finish = methods[3];
+// One hop instead of two for the common end of a cell. "done"/"stuck" poll runs no cell code
+// and queues no microtask, so finishing in the same call sees what a separate call would.
+methods.push(() => {
+  const state = poll();
+  return state === "done" || state === "stuck" ? finish() : state;
+});
+return methods;
 };`;
 
 function onCatastrophicError(): void {
@@ -49,21 +82,37 @@ function onCatastrophicError(): void {
   process.kill(process.pid, "SIGKILL");
 }
 
-/** `warm`: pre-compile the prelude (worth it for spares, not for a create that is waiting). */
+/**
+ * V8 code cache of one prelude, shared by every isolate of this process. Produced from an isolate
+ * whose prelude already ran install (V8 then has bytecode for the lazily compiled functions too),
+ * so a new isolate neither parses the prelude nor compiles install on its first call.
+ */
+export interface PreludeCache {
+  data?: ivm.ExternalCopy<ArrayBuffer>;
+}
+
+export interface BlankOptions {
+  /** Install once in a scratch context with this config (spares: off the hot path). */
+  warmConfig?: string;
+  cache: PreludeCache;
+}
+
 export async function createBlank(
-  preludeSource: string,
+  source: string,
   memoryLimitMb: number,
-  warm: boolean,
+  options: BlankOptions,
 ): Promise<Blank> {
   const isolate = new ivm.Isolate({ memoryLimit: memoryLimitMb, onCatastrophicError });
   try {
-    if (warm) await warmUp(isolate, preludeSource);
+    const script = await compilePrelude(isolate, source, options.cache);
+    let scratch: ivm.Context | undefined;
+    if (options.warmConfig !== undefined) {
+      scratch = await warmUp(isolate, script, options.warmConfig);
+      if (options.cache.data === undefined) await produceCache(isolate, source, options.cache);
+    }
     const context = await isolate.createContext();
-    const prelude = await context.eval(preludeSource, {
-      filename: PRELUDE_FILENAME,
-      reference: true,
-      timeout: PRELUDE_TIMEOUT_MS,
-    });
+    const prelude = await script.run(context, { reference: true, timeout: PRELUDE_TIMEOUT_MS });
+    script.release();
     if (prelude.typeof !== "function") {
       throw new Error(`prelude must evaluate to a function, got ${prelude.typeof}`);
     }
@@ -72,49 +121,88 @@ export async function createBlank(
       timeout: PRELUDE_TIMEOUT_MS,
     })) as ivm.Reference;
     prelude.release();
-    return { isolate, context, install };
+    return { isolate, context, install, scratch };
   } catch (error) {
     disposeIsolate(isolate);
     throw error;
   }
 }
 
-const WARMUP_CONFIG = JSON.stringify({
-  seed: 0,
-  realTime: false,
-  startTimeMs: 0,
-  toolNames: ["warmup"],
-  grading: true,
-});
+/** ivm sets these on the compiled Script (its typings leave them out). */
+type CompiledScript = ivm.Script & {
+  cachedData?: ivm.ExternalCopy<ArrayBuffer>;
+  cachedDataRejected?: boolean;
+};
+
+async function compilePrelude(
+  isolate: ivm.Isolate,
+  source: string,
+  cache: PreludeCache,
+): Promise<ivm.Script> {
+  const cachedData = cache.data;
+  if (cachedData === undefined) return isolate.compileScript(source, { filename: PRELUDE_FILENAME });
+  const script: CompiledScript = await isolate.compileScript(source, {
+    filename: PRELUDE_FILENAME,
+    cachedData,
+  });
+  // V8 rejects a cache of another V8 version or flags: compiled normally, produced again.
+  if (script.cachedDataRejected === true && cache.data === cachedData) delete cache.data;
+  return script;
+}
+
+async function produceCache(isolate: ivm.Isolate, source: string, cache: PreludeCache): Promise<void> {
+  // Same source and origin: V8's per-isolate compilation cache returns the script that just ran.
+  const script: CompiledScript = await isolate.compileScript(source, {
+    filename: PRELUDE_FILENAME,
+    produceCachedData: true,
+  });
+  if (cache.data === undefined && script.cachedData !== undefined) cache.data = script.cachedData;
+  script.release();
+}
 
 /**
  * V8 compiles functions on their first call and keeps the bytecode per isolate (shared by its
- * contexts), so installing once in a scratch context moves most of the prelude's compile cost
- * from checkout (measured ~2.2 ms -> ~0.5 ms for the real prelude) to spare creation.
+ * contexts), so installing once in a scratch context, and running one cell there through the
+ * runner (console, REPL value printing, finish), moves that compile cost from checkout and from
+ * the session's first cell to spare creation (and into the code cache).
+ *
+ * The scratch context is returned to be kept, not released: releasing a context makes V8's next
+ * GC a full one, which then lands in the session's first cell (measured: first cell ~0.35 ms
+ * kept vs 2-4 ms released). It costs well under 1 MiB of the session's heap, unreachable from
+ * the session's own context.
  */
-async function warmUp(isolate: ivm.Isolate, preludeSource: string): Promise<void> {
+async function warmUp(
+  isolate: ivm.Isolate,
+  script: ivm.Script,
+  configJson: string,
+): Promise<ivm.Context | undefined> {
   const scratch = await isolate.createContext();
+  const options = { timeout: PRELUDE_TIMEOUT_MS };
   try {
-    // Same origin as the real evaluation below, or V8's compilation cache does not match it.
-    const install = await scratch.eval(preludeSource, {
-      filename: PRELUDE_FILENAME,
-      reference: true,
-      timeout: PRELUDE_TIMEOUT_MS,
-    });
-    await scratch.evalClosure(
-      "$0({ callTool: () => 0, report: () => {} }, $1);",
-      [install.derefInto(), WARMUP_CONFIG],
-      {
-        timeout: PRELUDE_TIMEOUT_MS,
-      },
-    );
+    const install = await script.run(scratch, { reference: true, ...options });
+    const runner = (await scratch.evalClosure(
+      "return $0({ callTool: () => 0, report: () => {} }, $1);",
+      [install.derefInto(), configJson],
+      { result: { reference: true }, ...options },
+    )) as ivm.Reference;
     install.release();
+    // Separate calls, as the engine makes them: microtasks drain between begin and poll.
+    await scratch.evalClosure(WARM_CELL, [runner.derefInto(), WARM_CELL_OPTIONS], options);
+    await scratch.evalClosure("$0.poll(); $0.finish();", [runner.derefInto()], options);
+    runner.release();
+    return scratch;
   } catch {
-    // Only an optimization: a prelude that rejects the dummy config is compiled at checkout.
-  } finally {
+    // Only an optimization: a prelude that rejects the config is compiled at checkout.
     scratch.release();
+    return undefined;
   }
 }
+
+const WARM_CELL = `$0.begin(async () => {
+  console.log("warm", 1, { a: [1, "b"] });
+  return { value: { n: 1, s: "x", list: [1, 2], f() {} } };
+}, $1);`;
+const WARM_CELL_OPTIONS = JSON.stringify({ outputLimitBytes: 4096, filename: "warm-up.js" });
 
 function bridgeCallbacks(target: BridgeTarget): [ivm.Callback, ivm.Callback] {
   // Messages thrown here reach sandboxed code verbatim, so they are fixed strings.
@@ -133,21 +221,28 @@ function bridgeCallbacks(target: BridgeTarget): [ivm.Callback, ivm.Callback] {
   return [callTool, report];
 }
 
-/** Calls the prelude's install(bridge, configJson) and keeps only the runner's bound methods. */
-export function installBlank(blank: Blank, configJson: string, target: BridgeTarget): Installed {
+/**
+ * Calls the prelude's install(bridge, configJson) and keeps only the runner's bound methods.
+ * `sync` for a create that is waiting (saves a thread hop); spares install on the isolate's
+ * thread so this process's main thread keeps serving runs meanwhile.
+ */
+export async function installBlank(blank: Blank, configJson: string, sync: boolean): Promise<Installed> {
   const { isolate, context } = blank;
   try {
-    const [callTool, report] = bridgeCallbacks(target);
-    const methods = blank.install.applySync(undefined, [callTool, report, configJson], {
-      result: { reference: true },
-      timeout: INSTALL_TIMEOUT_MS,
-    }) as ivm.Reference<ivm.Reference[]>;
+    const bridge = new BridgeSlot();
+    const args = [...bridgeCallbacks(bridge), configJson];
+    const options = { result: { reference: true }, timeout: INSTALL_TIMEOUT_MS } as const;
+    const methods = (
+      sync
+        ? blank.install.applySync(undefined, args, options)
+        : await blank.install.apply(undefined, args, options)
+    ) as ivm.Reference<ivm.Reference[]>;
     blank.install.release();
-    const [begin, poll, resolveTool, finish] = [0, 1, 2, 3].map(
+    const [begin, poll, resolveTool, finish, pollFinish] = [0, 1, 2, 3, 4].map(
       (i) => methods.getSync(i, { reference: true }) as ivm.Reference,
-    ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+    ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
     methods.release();
-    return { isolate, context, begin, poll, resolveTool, finish };
+    return { isolate, context, begin, poll, resolveTool, finish, pollFinish, bridge, scratch: blank.scratch };
   } catch (error) {
     disposeIsolate(isolate);
     throw error;

@@ -4,7 +4,7 @@
  * of ivm's exceptions to outcomes.
  */
 import type ivm from "isolated-vm";
-import type { CellRequest } from "../../engine.ts";
+import type { CellRequest, RunnerResult } from "../../engine.ts";
 import { IVM_TIMEOUT_MESSAGE } from "./protocol.ts";
 
 export interface ErrorInfo {
@@ -16,7 +16,8 @@ export interface ErrorInfo {
 export type LimitKind = "timeout" | "cpu_timeout";
 
 export type Outcome =
-  | { status: "completed" }
+  /** `finished`: runner.finish()'s JSON when the last poll already collected it. */
+  | { status: "completed"; finished?: string }
   | { status: "compile_error"; error: ErrorInfo }
   | { status: LimitKind }
   | { status: "memory" }
@@ -153,4 +154,30 @@ export function classify(
   }
   if (message === IVM_TIMEOUT_MESSAGE) return { status: clock.bound };
   return { status: fallback, error: errorInfo(error) };
+}
+
+export function parseRunnerResult(json: unknown): RunnerResult | Outcome {
+  if (typeof json === "string") {
+    try {
+      const value: unknown = JSON.parse(json);
+      if (isRunnerResult(value)) return value;
+    } catch {
+      // Falls through to the infra outcome below.
+    }
+  }
+  return { status: "infra", message: "runner.finish() returned an invalid result" };
+}
+
+function isRunnerResult(value: unknown): value is RunnerResult {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.stdout === "string" && typeof v.stderr === "string" && typeof v.outputLimitHit === "boolean"
+  );
+}
+
+export function limitError(kind: "timeout" | "cpu_timeout", req: CellRequest): ErrorInfo {
+  return kind === "timeout"
+    ? { name: "TimeoutError", message: `the cell exceeded its ${req.timeoutMs} ms wall-clock limit` }
+    : { name: "TimeoutError", message: `the cell exceeded its ${req.cpuTimeMs} ms CPU-time limit` };
 }

@@ -5,8 +5,16 @@
  */
 import type ivm from "isolated-vm";
 import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../../engine.ts";
-import { type BridgeTarget, disposeIsolate, type Installed, installBlank } from "./child-isolate.ts";
-import { CellClock, classify, type ErrorInfo, type Outcome, RunState } from "./child-run.ts";
+import { type BridgeTarget, disposeIsolate, type Installed } from "./child-isolate.ts";
+import {
+  CellClock,
+  classify,
+  type ErrorInfo,
+  limitError,
+  type Outcome,
+  parseRunnerResult,
+  RunState,
+} from "./child-run.ts";
 import type { SparePool } from "./child-spares.ts";
 import { type ChildSessionConfig, FINISH_BUDGET_MS, memoryLimitMb } from "./protocol.ts";
 
@@ -27,6 +35,10 @@ export class ChildSession implements BridgeTarget {
   private readonly spares: SparePool;
   private readonly sendToolCall: ToolCallSink;
   private sandbox: Installed | undefined;
+  /** An install still on its way (runs wait for it); why the last one failed, if it did. */
+  private installing: Promise<void> | undefined;
+  private hurry: () => void = () => {};
+  private installError: string | undefined;
   private current: RunState | undefined;
   private nextCid = 1;
   private disposed = false;
@@ -45,7 +57,10 @@ export class ChildSession implements BridgeTarget {
     sink: ToolCallSink,
   ): Promise<ChildSession> {
     const session = new ChildSession(sid, config, spares, sink);
-    await session.rebuild();
+    const deferred = session.rebuild();
+    // Installing while the answer travels (and the agent thinks) keeps it off the create's path.
+    if (!deferred) await session.installing;
+    if (session.installError !== undefined) throw new Error(session.installError);
     return session;
   }
 
@@ -69,12 +84,17 @@ export class ChildSession implements BridgeTarget {
   }
 
   async run(rid: number, req: CellRequest): Promise<RawCellResult> {
+    if (this.installing !== undefined) {
+      this.hurry();
+      await this.installing;
+    }
     const sandbox = this.sandbox;
     const run = new RunState(rid);
     if (sandbox === undefined || this.disposed) {
+      const why = this.installError === undefined ? "" : `: ${this.installError}`;
       return {
         status: "infra",
-        error: infraError("sandbox is not available"),
+        error: infraError(`sandbox is not available${why}`),
         reports: [],
         usage: zeroUsage(),
         stateLost: true,
@@ -96,10 +116,30 @@ export class ChildSession implements BridgeTarget {
     this.sandbox = undefined;
   }
 
-  private async rebuild(): Promise<void> {
+  /** Starts checking out an isolate into `installing`; true when nobody needs to wait for it. */
+  private rebuild(): boolean {
     const { preludeKey, preludeConfig, memoryLimitBytes } = this.config;
-    const blank = await this.spares.take(preludeKey, memoryLimitMb(memoryLimitBytes));
-    this.sandbox = installBlank(blank, JSON.stringify(preludeConfig), this);
+    const checkout = this.spares.checkout(preludeKey, memoryLimitMb(memoryLimitBytes), preludeConfig);
+    this.installError = undefined;
+    const installing = checkout.ready.then(
+      (sandbox) => {
+        if (this.disposed) {
+          disposeIsolate(sandbox.isolate);
+          return;
+        }
+        sandbox.bridge.target = this;
+        this.sandbox = sandbox;
+      },
+      (error: unknown) => {
+        this.installError = error instanceof Error ? error.message : String(error);
+      },
+    );
+    this.installing = installing;
+    this.hurry = checkout.hurry;
+    void installing.then(() => {
+      if (this.installing === installing) this.installing = undefined;
+    });
+    return checkout.deferrable;
   }
 
   private async execute(sb: Installed, req: CellRequest, clock: CellClock, run: RunState): Promise<Outcome> {
@@ -111,7 +151,13 @@ export class ChildSession implements BridgeTarget {
       await sb.begin.apply(undefined, [fn.derefInto(), options], { timeout: clock.budgetMs() });
       fn.release();
       for (;;) {
-        const state: unknown = await sb.poll.apply(undefined, [], { timeout: clock.budgetMs() });
+        const timeout = clock.budgetMs();
+        // Folding finish into the poll gives finish only what is left of the cell's budget, so it
+        // is done only while that is at least the grace finish would get on its own.
+        const method = timeout >= FINISH_BUDGET_MS ? sb.pollFinish : sb.poll;
+        const state: unknown = await method.apply(undefined, [], { timeout });
+        if (typeof state === "string" && state.startsWith("{"))
+          return { status: "completed", finished: state };
         if (state === "done" || state === "stuck") return { status: "completed" };
         if (state === "tools") await this.deliverTools(sb, clock, run);
         else if (state !== "timer") throw new Error(`runner.poll() returned ${String(state)}`);
@@ -126,22 +172,20 @@ export class ChildSession implements BridgeTarget {
     req: CellRequest,
     clock: CellClock,
   ): Promise<{ fn: ivm.Reference } | Outcome> {
-    let script: ivm.Script;
     try {
-      script = sb.isolate.compileScriptSync(req.code, { filename: req.filename });
-    } catch (error) {
-      return classify(error, sb.isolate, clock, "compile_error");
-    }
-    try {
-      const fn = await script.run(sb.context, { reference: true, timeout: clock.budgetMs() });
+      // One async hop compiles and runs it on the isolate's thread: a big cell's compile does not
+      // hold this process's main thread (other sessions, IPC) and counts against the cell's time.
+      const fn: ivm.Reference = await sb.context.eval(req.code, {
+        filename: req.filename,
+        reference: true,
+        timeout: clock.budgetMs(),
+      });
       if (fn.typeof === "function") return { fn };
       fn.release();
       const message = `the cell script must evaluate to a function, got ${fn.typeof}`;
       return { status: "compile_error", error: { name: "TypeError", message } };
     } catch (error) {
       return classify(error, sb.isolate, clock, "compile_error");
-    } finally {
-      script.release();
     }
   }
 
@@ -165,7 +209,10 @@ export class ChildSession implements BridgeTarget {
     const status = outcome.status;
     if (status === "compile_error") return this.result(status, sb, clock, run, { error: outcome.error });
     if (status === "memory" || status === "infra") return this.lost(outcome, sb, clock, run);
-    const finished = await this.finish(sb, clock, status === "completed" || status === "runner_error");
+    const finished =
+      outcome.status === "completed" && outcome.finished !== undefined
+        ? parseRunnerResult(outcome.finished)
+        : await this.finish(sb, clock, status === "completed" || status === "runner_error");
     if ("status" in finished) {
       if (finished.status === "memory" || finished.status === "infra")
         return this.lost(finished, sb, clock, run);
@@ -182,12 +229,7 @@ export class ChildSession implements BridgeTarget {
   }
 
   /** The isolate is gone (memory limit) or unusable: replace it, same session id, same tools. */
-  private async lost(
-    outcome: Outcome,
-    sb: Installed,
-    clock: CellClock,
-    run: RunState,
-  ): Promise<RawCellResult> {
+  private lost(outcome: Outcome, sb: Installed, clock: CellClock, run: RunState): RawCellResult {
     const status: RawStatus = outcome.status === "memory" ? "memory" : "infra";
     const error =
       outcome.status === "infra"
@@ -199,11 +241,8 @@ export class ChildSession implements BridgeTarget {
     const result = this.result(status, sb, clock, run, { error, stateLost: true });
     disposeIsolate(sb.isolate);
     this.sandbox = undefined;
-    if (!this.disposed) {
-      await this.rebuild().catch(() => {
-        // Leaves the session without a sandbox: its next run answers "infra".
-      });
-    }
+    // The next run waits for the replacement; a failed one makes that run answer "infra".
+    if (!this.disposed) this.rebuild();
     return result;
   }
 
@@ -246,32 +285,6 @@ export class ChildSession implements BridgeTarget {
       return this.config.memoryLimitBytes;
     }
   }
-}
-
-function parseRunnerResult(json: unknown): RunnerResult | Outcome {
-  if (typeof json === "string") {
-    try {
-      const value: unknown = JSON.parse(json);
-      if (isRunnerResult(value)) return value;
-    } catch {
-      // Falls through to the infra outcome below.
-    }
-  }
-  return { status: "infra", message: "runner.finish() returned an invalid result" };
-}
-
-function isRunnerResult(value: unknown): value is RunnerResult {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.stdout === "string" && typeof v.stderr === "string" && typeof v.outputLimitHit === "boolean"
-  );
-}
-
-function limitError(kind: "timeout" | "cpu_timeout", req: CellRequest): ErrorInfo {
-  return kind === "timeout"
-    ? { name: "TimeoutError", message: `the cell exceeded its ${req.timeoutMs} ms wall-clock limit` }
-    : { name: "TimeoutError", message: `the cell exceeded its ${req.cpuTimeMs} ms CPU-time limit` };
 }
 
 function infraError(message: string): ErrorInfo {

@@ -1,13 +1,21 @@
 /**
  * Entry of a sandbox host process (forked by the engine with --no-node-snapshot). Hosts many
  * sessions, each in its own isolate; the parent kills and replaces this process when it wedges.
- * argv[2]: spare blanks to keep warm per prelude kind.
+ * argv[2]: spare isolates to keep warm per prelude kind (see child-spares.ts).
  */
 import { ChildSession } from "./child-session.ts";
 import { SparePool } from "./child-spares.ts";
 import type { ChildMessage, ChildSessionConfig, ParentMessage } from "./protocol.ts";
 
-const spares = new SparePool(Math.max(0, Number.parseInt(process.argv[2] ?? "2", 10) || 0));
+/** Cells running in this process now, and when the last one ended: spares are built in gaps. */
+let running = 0;
+let lastRunEndMs = 0;
+/** A run ended this recently counts as busy: back-to-back steps leave gaps shorter than this. */
+const QUIET_MS = 3;
+const spares = new SparePool(
+  Math.max(0, Number.parseInt(process.argv[2] ?? "2", 10) || 0),
+  () => running > 0 || performance.now() - lastRunEndMs < QUIET_MS,
+);
 const sessions = new Map<number, ChildSession>();
 /** Sessions whose create is in flight; a dispose that arrives first is applied when it lands. */
 const creating = new Set<number>();
@@ -39,17 +47,23 @@ async function create(sid: number, config: ChildSessionConfig): Promise<void> {
 
 async function run(sid: number, rid: number, message: Extract<ParentMessage, { t: "run" }>): Promise<void> {
   const session = sessions.get(sid);
-  const result =
-    session === undefined
-      ? {
-          status: "infra" as const,
-          error: { name: "InfraError", message: `no session ${sid} in this sandbox process` },
-          reports: [],
-          usage: { wallMs: 0, cpuMs: 0, heapBytes: 0 },
-          stateLost: true,
-        }
-      : await session.run(rid, message.req);
-  send({ t: "result", sid, rid, result });
+  running++;
+  try {
+    const result =
+      session === undefined
+        ? {
+            status: "infra" as const,
+            error: { name: "InfraError", message: `no session ${sid} in this sandbox process` },
+            reports: [],
+            usage: { wallMs: 0, cpuMs: 0, heapBytes: 0 },
+            stateLost: true,
+          }
+        : await session.run(rid, message.req);
+    send({ t: "result", sid, rid, result });
+  } finally {
+    running--;
+    lastRunEndMs = performance.now();
+  }
 }
 
 function dispatch(message: ParentMessage): void {

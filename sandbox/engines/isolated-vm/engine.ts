@@ -55,6 +55,8 @@ export class IsolatedVmEngine implements Engine {
     if (invalid !== undefined) throw new CodeActError("INVALID_ARGUMENT", invalid);
     if (typeof onTool !== "function") throw new CodeActError("INVALID_ARGUMENT", "onTool must be a function");
     const key = this.preludeKey(config.prelude);
+    // config.maxStackBytes is not enforceable per isolate here; see ChildSessionConfig for why
+    // and for what bounds deep recursion instead.
     const childConfig: ChildSessionConfig = {
       preludeKey: key,
       preludeConfig: config.preludeConfig,

@@ -10,7 +10,8 @@ export { IsolatedVmEngine, type IsolatedVmEngineOptions };
 
 /**
  * Starts `workers` host processes (default: one per core). Options:
- * - spareSessionsPerWorker: isolates kept warm per process with the prelude evaluated (default 2)
+ * - spareSessionsPerWorker: isolates kept warm per process with the prelude evaluated (default 2);
+ *   once a session config repeats, that many are also installed with it ahead of time
  * - watchdogGraceMs: how long past a cell's timeout a silent process is given before SIGKILL (default 1000)
  */
 export function createIsolatedVmEngine(options?: IsolatedVmEngineOptions): IsolatedVmEngine & Engine {

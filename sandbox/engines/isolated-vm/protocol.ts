@@ -4,7 +4,20 @@
  */
 import type { CellRequest, PreludeConfig, RawCellResult } from "../../engine.ts";
 
-/** What a child needs to build one session's isolate (maxStackBytes is per process, not here). */
+/**
+ * What a child needs to build one session's isolate.
+ *
+ * `maxStackBytes` is deliberately absent: isolated-vm cannot enforce it per session. Cell code
+ * runs in ivm's async calls, on ivm's thread pool, and ivm sets each isolate's V8 stack limit to
+ * the stack of the thread running it (its whole size minus 24 KiB of native padding); ivm has no
+ * per-isolate stack option, and V8's `--stack-size` is process-wide and, set past a thread's real
+ * stack, turns deep recursion into a segfault of the whole process. What bounds deep recursion
+ * instead is the pool threads' stack: glibc gives new threads RLIMIT_STACK (8 MiB here), about
+ * 100k frames of a small function, for every session alike. Past it the isolate throws an
+ * ordinary RangeError (reported as stack_overflow) and stays usable; deep JSON.stringify ends
+ * the same way, and V8's JSON.parse is iterative, so deep nesting is bounded by the heap limit
+ * (memory) instead. Time and CPU limits bound how long any of it runs.
+ */
 export interface ChildSessionConfig {
   preludeKey: number;
   preludeConfig: PreludeConfig;
@@ -44,4 +57,29 @@ export const MIN_MEMORY_LIMIT_MB = 8;
 
 export function memoryLimitMb(bytes: number): number {
   return Math.max(MIN_MEMORY_LIMIT_MB, Math.ceil(bytes / (1024 * 1024)));
+}
+
+/** The parent's own answers to a run its process could not answer (see worker.ts for blame). */
+export function infraResult(message: string, wallMs: number): RawCellResult {
+  return {
+    status: "infra",
+    error: { name: "InfraError", message },
+    reports: [],
+    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
+    stateLost: true,
+  };
+}
+
+export const WEDGED_TIMEOUT_MESSAGE =
+  "the sandbox stopped answering past the time limit and was replaced; the state of earlier cells is lost";
+
+/** The answer to a run whose own deadline passed while its process stopped answering. */
+export function wedgedResult(wallMs: number): RawCellResult {
+  return {
+    status: "timeout",
+    error: { name: "TimeoutError", message: WEDGED_TIMEOUT_MESSAGE },
+    reports: [],
+    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
+    stateLost: true,
+  };
 }

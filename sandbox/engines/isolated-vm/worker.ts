@@ -1,7 +1,13 @@
 /**
  * Parent side: one sandbox host process. Sends it creates and runs, relays tool calls to the
  * host, and is its watchdog: a run not answered by timeout + finish budget + grace gets the
- * process SIGKILLed; every pending run in it is then answered "infra".
+ * process SIGKILLed.
+ *
+ * Blame when a process goes: a run whose own deadline had passed when the watchdog killed the
+ * process is answered "timeout" (stateLost) — its code stopped the sandbox answering (a wedging
+ * JSON.parse, GC thrashing at the heap limit), and calling that "infra" would let an agent dodge
+ * its reward, since trainers mask infra results. Every other run in flight there (bystanders
+ * within their limits) is answered "infra", as is every run of a process that died on its own.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,7 +19,9 @@ import {
   type ChildSessionConfig,
   type ChildStats,
   FINISH_BUDGET_MS,
+  infraResult,
   type ParentMessage,
+  wedgedResult,
 } from "./protocol.ts";
 
 /** A create is only slow when no spare is warm; past this the process is treated as wedged. */
@@ -30,6 +38,8 @@ export interface WorkerOptions {
 
 interface PendingRun {
   startMs: number;
+  /** performance.now() past which the watchdog may kill the process for this run. */
+  deadlineMs: number;
   onTool: ToolCallback;
   resolve: (result: RawCellResult) => void;
   reject: (error: Error) => void;
@@ -50,16 +60,6 @@ export function childEntry(): string {
     if (existsSync(path)) return path;
   }
   throw new CodeActError("ENGINE_FAILURE", `isolated-vm child entry not found beside ${import.meta.url}`);
-}
-
-export function infraResult(message: string, wallMs: number): RawCellResult {
-  return {
-    status: "infra",
-    error: { name: "InfraError", message },
-    reports: [],
-    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
-    stateLost: true,
-  };
 }
 
 export class WorkerProcess {
@@ -121,7 +121,8 @@ export class WorkerProcess {
     const watchdogMs = req.timeoutMs + FINISH_BUDGET_MS + this.options.watchdogGraceMs;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.wedged(rid, watchdogMs), watchdogMs);
-      this.runs.set(rid, { startMs: performance.now(), onTool, resolve, reject, timer });
+      const startMs = performance.now();
+      this.runs.set(rid, { startMs, deadlineMs: startMs + watchdogMs, onTool, resolve, reject, timer });
     });
   }
 
@@ -142,11 +143,14 @@ export class WorkerProcess {
     });
   }
 
-  /** Kills the process because it misbehaved: pending work is answered, the engine replaces it. */
+  /**
+   * Kills the process because it misbehaved: pending work is answered (runs past their own
+   * deadline with "timeout", the others with "infra"), the engine replaces it.
+   */
   kill(reason: string, wedgedRid?: number): void {
     if (this.dead) return;
     this.child.kill("SIGKILL");
-    this.died(reason, wedgedRid);
+    this.died(reason, { wedgedRid });
   }
 
   /** Engine shutdown: pending runs reject with DISPOSED; resolves when the process is gone. */
@@ -165,23 +169,27 @@ export class WorkerProcess {
     this.kill(`the sandbox did not answer within ${watchdogMs} ms; its process was killed and replaced`, rid);
   }
 
-  private died(reason: string, wedgedRid?: number): void {
+  /** `killed`: set when the watchdog (or a failed IPC) killed it, absent when it died on its own. */
+  private died(reason: string, killed?: { wedgedRid: number | undefined }): void {
     if (this.dead) return;
     this.dead = true;
-    const others = `the sandbox process hosting this session was lost (${reason})`;
-    this.failAll(() => new CodeActError("ENGINE_FAILURE", others), { reason, others, wedgedRid });
+    const message = `the sandbox process hosting this session was lost (${reason})`;
+    this.failAll(() => new CodeActError("ENGINE_FAILURE", message), { message, killed });
     this.options.onDeath(this);
   }
 
   private failAll(
     error: () => Error,
-    infra: { reason: string; others: string; wedgedRid: number | undefined } | undefined,
+    lost: { message: string; killed: { wedgedRid: number | undefined } | undefined } | undefined,
   ): void {
+    const now = performance.now();
     for (const [rid, run] of this.runs) {
       clearTimeout(run.timer);
-      const wallMs = performance.now() - run.startMs;
-      if (infra === undefined) run.reject(error());
-      else run.resolve(infraResult(rid === infra.wedgedRid ? infra.reason : infra.others, wallMs));
+      const wallMs = now - run.startMs;
+      if (lost === undefined) run.reject(error());
+      else if (lost.killed !== undefined && (rid === lost.killed.wedgedRid || now >= run.deadlineMs))
+        run.resolve(wedgedResult(wallMs));
+      else run.resolve(infraResult(lost.message, wallMs));
     }
     this.runs.clear();
     for (const pending of [...this.creates.values(), ...this.statsQueries.values()]) {
