@@ -26,9 +26,6 @@ const CACHE_SIZE = 256;
 const cache = new Map<string, TranspileResult>();
 
 export async function transpile(source: string, language: Language): Promise<TranspileResult> {
-  // Plain JS needs no transform: the REPL rewrite parses it (acorn reports syntax errors with the
-  // agent's own positions), and skipping esbuild saves its ~1 ms IPC round trip per cell.
-  if (language === "js") return { ok: true, code: source, map: null };
   const key = `${language}\0${source}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
@@ -36,7 +33,11 @@ export async function transpile(source: string, language: Language): Promise<Tra
     cache.set(key, hit);
     return hit;
   }
-  const result = await transpileUncached(source, language);
+  // Plain JS needs no transform: the REPL rewrite parses it (acorn reports syntax errors with the
+  // agent's own positions), and skipping esbuild saves its ~1 ms IPC round trip per cell. It is
+  // still cached, so the rewrite cache (keyed by this object) hits for repeated cells.
+  const result: TranspileResult =
+    language === "js" ? { ok: true, code: source, map: null } : await transpileUncached(source, language);
   // An esbuild failure is not a fact about the source: never cache it.
   if (!result.ok && result.error.kind === "infra") return result;
   cache.set(key, result);
