@@ -41,13 +41,9 @@ import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
 import { CodeActError } from "../errors.ts";
 
-export const PRELUDE_REPORT = {
-  registered: "registered",
-  test: "test",
-  runEnd: "run_end",
-  error: "error",
-  integrity: "integrity",
-} as const;
+import { REPORT } from "./reports.ts";
+
+export const PRELUDE_REPORT = REPORT;
 export type PreludeReportKind = (typeof PRELUDE_REPORT)[keyof typeof PRELUDE_REPORT];
 
 /** Data of a `test` report. */

@@ -22,21 +22,13 @@ import {
   safeGet,
 } from "./intrinsics.ts";
 import { output, resetOutput } from "./output.ts";
+import { REPORT } from "./reports.ts";
 import { cleanStack } from "./stack.ts";
 import { guard, TestRun } from "./testrun.ts";
 import { clearAllTimers, fireNext, pendingTimers, uncaught } from "./timers.ts";
 import { abandonTools, pendingTools, resolveTool } from "./tools.ts";
 
 export type Report = (kind: string, data: string) => void;
-
-/** Report kinds sent through bridge.report in grading mode (see index.ts for their meaning). */
-export const REPORT = {
-  registered: "registered",
-  test: "test",
-  runEnd: "run_end",
-  error: "error",
-  integrity: "integrity",
-} as const;
 
 export interface RunnerHooks {
   grading: boolean;

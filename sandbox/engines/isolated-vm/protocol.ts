@@ -59,27 +59,4 @@ export function memoryLimitMb(bytes: number): number {
   return Math.max(MIN_MEMORY_LIMIT_MB, Math.ceil(bytes / (1024 * 1024)));
 }
 
-/** The parent's own answers to a run its process could not answer (see worker.ts for blame). */
-export function infraResult(message: string, wallMs: number): RawCellResult {
-  return {
-    status: "infra",
-    error: { name: "InfraError", message },
-    reports: [],
-    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
-    stateLost: true,
-  };
-}
-
-export const WEDGED_TIMEOUT_MESSAGE =
-  "the sandbox stopped answering past the time limit and was replaced; the state of earlier cells is lost";
-
-/** The answer to a run whose own deadline passed while its process stopped answering. */
-export function wedgedResult(wallMs: number): RawCellResult {
-  return {
-    status: "timeout",
-    error: { name: "TimeoutError", message: WEDGED_TIMEOUT_MESSAGE },
-    reports: [],
-    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
-    stateLost: true,
-  };
-}
+export { infraResult, WEDGED_TIMEOUT_MESSAGE, wedgedResult } from "../results.ts";

@@ -4,6 +4,7 @@
  * main thread. A worker that dies or wedges is terminated and replaced; its sessions lose state.
  * The cell that wedged it gets a timeout; other cells running there get "infra".
  */
+
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type {
@@ -16,6 +17,7 @@ import type {
   ToolCallback,
 } from "../../engine.ts";
 import { CodeActError } from "../../errors.ts";
+import { infraResult, wedgedResult } from "../results.ts";
 import { WorkerHost, WorkerLost } from "./worker-host.ts";
 
 const optionsSchema = z
@@ -39,29 +41,6 @@ const configSchema = z.object({
     .max(2 ** 31),
   maxStackBytes: z.number().int().positive(),
 });
-
-function infraResult(message: string, wallMs: number): RawCellResult {
-  return {
-    status: "infra",
-    error: { name: "InfraError", message },
-    reports: [],
-    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
-    stateLost: true,
-  };
-}
-
-/** The cell itself wedged its worker past its deadline: the agent's doing, so a timeout. */
-function wedgedResult(wallMs: number): RawCellResult {
-  const message = "the sandbox stopped answering past the time limit and was replaced";
-  return {
-    status: "timeout",
-    error: { name: "TimeoutError", message },
-    reports: [],
-    // The worker's CPU clock died with it.
-    usage: { wallMs, cpuMs: 0, heapBytes: 0 },
-    stateLost: true,
-  };
-}
 
 function disposedError(what: string): CodeActError {
   return new CodeActError("DISPOSED", `the QuickJS ${what} is disposed`);
