@@ -129,8 +129,9 @@ function applyEdits(ms: MagicString, program: Program, plan: Plan): void {
         if (stmt.kind === "var") ms.overwrite(d.start, d.end, "void 0");
         else ms.appendLeft(d.id.end, " = void 0");
       }
-      ms.overwrite(stmt.start, first.start, "(");
-      ms.appendLeft(last.end, ")");
+      // A leading ";": the original relied on ASI before `const`, which a "(" would not get.
+      ms.overwrite(stmt.start, first.start, ";(");
+      ms.appendLeft(last.end, ");");
     } else if (stmt.type === "ClassDeclaration") {
       ms.prependRight(stmt.start, `${stmt.id.name} = `);
       ms.appendLeft(stmt.end, ";");
