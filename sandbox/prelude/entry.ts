@@ -13,6 +13,7 @@ import { installIntl } from "./intl.ts";
 import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
 import { fn, forEachMock, spyOn } from "./mock.ts";
 import { createRunner } from "./runner.ts";
+import { installSort } from "./sort.ts";
 import { learnPreludeFile } from "./stack.ts";
 import { timerGlobals } from "./timers.ts";
 import { makeTool } from "./tools.ts";
@@ -108,8 +109,9 @@ export function install(bridge: Any, configJson: string): Record<string, unknown
   const report = bridge.report as (kind: string, data: string) => void;
   removeHostTraces([bridge, install, callTool, report]);
   installClock(config);
-  // Before the integrity snapshot: the prototype methods it replaces (QuickJS only) are the baseline.
+  // Before the integrity snapshot: the prototype methods these replace (QuickJS only) are the baseline.
   installIntl();
+  installSort();
   installConsole(globalObject);
   for (const name of O.keys(timerGlobals)) define(name, timerGlobals[name], false);
   for (const name of config.toolNames) {
