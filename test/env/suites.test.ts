@@ -22,19 +22,12 @@ interface Expected {
   engineFailing?: Partial<Record<EngineName, string[]>>;
   /** References that pass but need far more than a test run should take (20 s), per engine. */
   slow: Record<EngineName, string[]>;
-  /**
-   * Grade every n-th task (file order) on an engine, to keep the suite within CI's budget. The
-   * whole suite runs on isolated-vm; QuickJS's engine-specific gaps all showed in the Exercism
-   * suites, which it runs in full. CODEACT_FULL_SUITES=1 runs everything everywhere.
-   */
-  stride?: Partial<Record<EngineName, number>>;
 }
 
 const EXPECTED: Record<string, Expected> = {
   "humaneval-x-js": {
     failing: ["humaneval-x-js/112", "humaneval-x-js/155", "humaneval-x-js/162"],
     slow: { "isolated-vm": [], quickjs: [] },
-    stride: { quickjs: 4 },
   },
   "exercism-javascript": {
     // tournament's reference sorts with a comparator that never returns 0, so the order of ties is
@@ -58,7 +51,7 @@ const EXPECTED: Record<string, Expected> = {
       ],
     },
   },
-  "mbxp-js": { failing: [], slow: { "isolated-vm": [], quickjs: [] }, stride: { quickjs: 4 } },
+  "mbxp-js": { failing: [], slow: { "isolated-vm": [], quickjs: [] } },
 };
 
 afterAll(async () => {
@@ -106,17 +99,12 @@ describe.skipIf(!available).each(["isolated-vm", "quickjs"] as const)("public su
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: references pass at the README's rate`, { timeout: 600_000 }, async () => {
       const suite = await loadGradedSuite(name);
-      const stride = process.env.CODEACT_FULL_SUITES === "1" ? 1 : (expected.stride?.[engine] ?? 1);
-      const sampled = new Set(suite.tasks.filter((_, i) => i % stride === 0).map((t) => t.id));
       const withReference = suite.tasks.filter(
-        (t) =>
-          sampled.has(t.id) &&
-          typeof t.canonical_solution === "string" &&
-          !expected.slow[engine].includes(t.id),
+        (t) => typeof t.canonical_solution === "string" && !expected.slow[engine].includes(t.id),
       );
       const failing = await failingTasks(suite, withReference, engine);
       const expectedFailing = [...expected.failing, ...(expected.engineFailing?.[engine] ?? [])];
-      expect(failing).toEqual(expectedFailing.filter((id) => sampled.has(id)).sort());
+      expect(failing).toEqual(expectedFailing.sort());
     });
   }
 });
