@@ -4,5 +4,12 @@
  * user of one part does not load the others (e.g. a QuickJS-only user never loads isolated-vm).
  */
 export * from "./env/index.ts";
+export {
+  evalCommand,
+  gradeSample,
+  gradeSamples,
+  passAtK,
+  runAgentEpisode,
+  type SampleResult,
+} from "./eval/index.ts";
 export { createServer, type ServerConfig } from "./server/index.ts";
-export { evalCommand, gradeSample, gradeSamples, passAtK, runAgentEpisode, type SampleResult } from "./eval/index.ts";
