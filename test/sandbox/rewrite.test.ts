@@ -119,7 +119,8 @@ describe("rewrite: REPL semantics", () => {
 
   it("keeps automatic semicolon insertion between declarations written without semicolons", async () => {
     const run = replSession();
-    const cell = "const poly = (xs) => {\n  return xs.length\n}\n\n/* next */\nconst other = (xs) => {\n  return poly(xs) + 1\n}\nlet z\n[1].forEach(() => {});\n[1].length";
+    const cell =
+      "const poly = (xs) => {\n  return xs.length\n}\n\n/* next */\nconst other = (xs) => {\n  return poly(xs) + 1\n}\nlet z\n[1].forEach(() => {});\n[1].length";
     expect(await run(cell)).toEqual({ ok: true, value: { value: 1 } });
     expect(await run("other([1, 2])")).toEqual({ ok: true, value: { value: 3 } });
   });
