@@ -20,7 +20,8 @@ export async function benchServer(opts: { quick?: boolean } = {}): Promise<Bench
   const stepsPerClient = opts.quick ? 10 : 50;
   const server = createServer({
     port: 0,
-    createEnv: () => new CodeActEnv({ engine: "isolated-vm" }),
+    // The benchmark measures steps, not episodes: no step budget in the way.
+    createEnv: () => new CodeActEnv({ engine: "isolated-vm", maxSteps: Number.MAX_SAFE_INTEGER }),
     logLevel: "silent",
     maxSessions: 256,
   });
