@@ -97,7 +97,9 @@ function statusError(raw: RawCellResult, cell: CellContext): ExecError {
       return {
         kind: "timeout",
         name: "TimeoutError",
-        message: `the cell exceeded the wall-clock limit of ${limits.timeoutMs} ms and was stopped`,
+        message: raw.stateLost
+          ? `the cell exceeded the wall-clock limit of ${limits.timeoutMs} ms; the sandbox stopped answering and was replaced, so the state of earlier cells is lost`
+          : `the cell exceeded the wall-clock limit of ${limits.timeoutMs} ms and was stopped`,
       };
     case "cpu_timeout":
       return {
