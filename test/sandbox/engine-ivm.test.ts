@@ -157,6 +157,29 @@ describe("isolated-vm engine: limits", () => {
     });
   });
 
+  it("fires no timer once the synchronous part of a cell hit the limit", async () => {
+    await withSession(async (s) => {
+      const body = "setTimeout(() => console.log('fired'), 0); console.log('before'); for (;;) {}";
+      const result = await s.run(cell(body, { timeoutMs: 300, cpuTimeMs: 5_000 }));
+      expect(result.status).toBe("timeout");
+      expect(result.runnerResult?.stdout).toBe("before\n");
+    });
+  });
+
+  it("gives the timers after a slow synchronous part only what is left of the limit", async () => {
+    await withSession(
+      async (s) => {
+        const body =
+          "const end = Date.now() + 250; while (Date.now() < end) {} setTimeout(() => { for (;;) {} }, 0);";
+        const result = await s.run(cell(body, { timeoutMs: 400, cpuTimeMs: 5_000 }));
+        expect(result.status).toBe("timeout");
+        expect(result.usage.wallMs).toBeGreaterThanOrEqual(390);
+        expect(result.usage.wallMs).toBeLessThan(600);
+      },
+      sessionConfig({ realTime: true }),
+    );
+  });
+
   it("stops an endless loop that starts after an awaited tool", async () => {
     await withSession(async (s) => {
       const result = await s.run(

@@ -47,6 +47,11 @@ export interface Installed {
   finish: ivm.Reference;
   /** poll(), then finish() in the same call when poll says "done"/"stuck" (returns its JSON). */
   pollFinish: ivm.Reference;
+  /**
+   * pollFinish(notAfterMs), queued right behind begin without waiting for it: runs only when that
+   * begin returned normally by the real clock's `notAfterMs`, else answers AFTER_BEGIN_SKIPPED.
+   */
+  pollFinishAfterBegin: ivm.Reference;
   bridge: BridgeSlot;
   scratch: ivm.Context | undefined;
 }
@@ -54,9 +59,13 @@ export interface Installed {
 const PRELUDE_TIMEOUT_MS = 5_000;
 const PRELUDE_FILENAME = "codeact-prelude.js";
 const INSTALL_TIMEOUT_MS = 2_000;
+/** pollFinishAfterBegin's answer when it did not poll. */
+export const AFTER_BEGIN_SKIPPED = "skipped";
 /** Compiled with the prelude (ahead of checkout): install with the config, bind the methods. */
 const INSTALL_WRAPPER = `
 const install = $0;
+// Taken before install gives Date the session's (possibly virtual) clock.
+const realNow = Date.now;
 return (callTool, report, configJson) => {
 const runner = install({ callTool, report }, configJson);
 if (typeof runner !== "object" || runner === null) throw new TypeError("prelude install must return the runner");
@@ -69,9 +78,24 @@ const poll = methods[1];
 const finish = methods[3];
 // One hop instead of two for the common end of a cell. "done"/"stuck" poll runs no cell code
 // and queues no microtask, so finishing in the same call sees what a separate call would.
-methods.push(() => {
+const pollFinish = () => {
   const state = poll();
   return state === "done" || state === "stuck" ? finish() : state;
+};
+// Queued behind begin, this runs after begin's microtasks drained (ivm drains them after every
+// call), as a separate poll call would. The engine sizes its timeout before begin ran, so it only
+// goes ahead when begin ended normally and promptly: the cell overruns its limit by 2 ms at most.
+const begin = methods[0];
+let begun = false;
+methods[0] = (fn, optionsJson) => {
+  begun = false;
+  begin(fn, optionsJson);
+  begun = true;
+};
+methods.push(pollFinish, (notAfterMs) => {
+  const go = begun && realNow() <= notAfterMs;
+  begun = false;
+  return go ? pollFinish() : "${AFTER_BEGIN_SKIPPED}";
 });
 return methods;
 };`;
@@ -238,11 +262,23 @@ export async function installBlank(blank: Blank, configJson: string, sync: boole
         : await blank.install.apply(undefined, args, options)
     ) as ivm.Reference<ivm.Reference[]>;
     blank.install.release();
-    const [begin, poll, resolveTool, finish, pollFinish] = [0, 1, 2, 3, 4].map(
+    const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin] = [0, 1, 2, 3, 4, 5].map(
       (i) => methods.getSync(i, { reference: true }) as ivm.Reference,
-    ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+    ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
     methods.release();
-    return { isolate, context, begin, poll, resolveTool, finish, pollFinish, bridge, scratch: blank.scratch };
+    const { scratch } = blank;
+    return {
+      isolate,
+      context,
+      begin,
+      poll,
+      resolveTool,
+      finish,
+      pollFinish,
+      pollFinishAfterBegin,
+      bridge,
+      scratch,
+    };
   } catch (error) {
     disposeIsolate(isolate);
     throw error;

@@ -5,7 +5,11 @@
  */
 import type ivm from "isolated-vm";
 import type { CellRequest, RunnerResult } from "../../engine.ts";
-import { IVM_TIMEOUT_MESSAGE } from "./protocol.ts";
+import { AFTER_BEGIN_SKIPPED, type Installed } from "./child-isolate.ts";
+import { FINISH_BUDGET_MS, IVM_TIMEOUT_MESSAGE } from "./protocol.ts";
+
+/** How long begin may take for the poll queued behind it to go ahead (see beginCell()). */
+const PROMPT_BEGIN_MS = 1;
 
 export interface ErrorInfo {
   name: string;
@@ -16,8 +20,11 @@ export interface ErrorInfo {
 export type LimitKind = "timeout" | "cpu_timeout";
 
 export type Outcome =
-  /** `finished`: runner.finish()'s JSON when the last poll already collected it. */
-  | { status: "completed"; finished?: string }
+  /**
+   * `finished`: runner.finish()'s JSON when the last poll already collected it; `heapBytes`: the
+   * heap read right after it, when that was the poll queued behind begin.
+   */
+  | { status: "completed"; finished?: string; heapBytes?: number }
   | { status: "compile_error"; error: ErrorInfo }
   | { status: LimitKind }
   | { status: "memory" }
@@ -82,6 +89,34 @@ export class CellClock {
     this.bound = cpu < wall ? "cpu_timeout" : "timeout";
     return Math.max(1, Math.ceil(Math.min(wall, cpu)));
   }
+}
+
+/**
+ * Calls begin and, queued right behind it (one wake-up of this thread instead of two), the first
+ * poll and a heap reading; that poll answers AFTER_BEGIN_SKIPPED when begin failed or was slow.
+ * The heap reading is good only when that poll ended the cell (nothing runs after it).
+ */
+export async function beginCell(
+  sb: Installed,
+  fn: ivm.Reference,
+  req: CellRequest,
+  clock: CellClock,
+  heapFallback: () => number,
+): Promise<{ state: unknown; heapBytes?: Promise<number> }> {
+  const timeout = clock.budgetMs();
+  const begun = sb.begin.apply(undefined, [fn.derefInto(), JSON.stringify(req.cellOptions)], { timeout });
+  if (timeout < FINISH_BUDGET_MS) {
+    await begun;
+    fn.release();
+    return { state: AFTER_BEGIN_SKIPPED };
+  }
+  const polled = sb.pollFinishAfterBegin.apply(undefined, [Date.now() + PROMPT_BEGIN_MS], { timeout });
+  const heapBytes = sb.isolate.getHeapStatistics().then((stats) => stats.used_heap_size, heapFallback);
+  // These settle after begin (the isolate runs calls in order); when begin failed, unread.
+  polled.catch(() => undefined);
+  await begun;
+  fn.release();
+  return { state: await polled, heapBytes };
 }
 
 const MAX_REPORT_BYTES = 8 * 1024 * 1024;

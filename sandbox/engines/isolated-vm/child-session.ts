@@ -5,8 +5,9 @@
  */
 import type ivm from "isolated-vm";
 import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../../engine.ts";
-import { type BridgeTarget, disposeIsolate, type Installed } from "./child-isolate.ts";
+import { AFTER_BEGIN_SKIPPED, type BridgeTarget, disposeIsolate, type Installed } from "./child-isolate.ts";
 import {
+  beginCell,
   CellClock,
   classify,
   type ErrorInfo,
@@ -22,11 +23,15 @@ export type ToolCallSink = (sid: number, rid: number, cid: number, name: string,
 
 const MAX_PENDING_TOOL_CALLS = 1_000;
 const MAX_TOOL_ARGS_BYTES = 16 * 1024 * 1024;
+/** Cells up to this size are evaluated synchronously (see evaluate()). */
+const SYNC_EVAL_MAX_CHARS = 8 * 1024;
 
 interface Extra {
   runnerResult?: RunnerResult;
   error?: ErrorInfo;
   stateLost?: boolean;
+  /** Already read (see begin()). */
+  heapBytes?: number | undefined;
 }
 
 export class ChildSession implements BridgeTarget {
@@ -147,20 +152,24 @@ export class ChildSession implements BridgeTarget {
     if (!("fn" in evaluated)) return evaluated;
     const fn = evaluated.fn;
     try {
-      const options = JSON.stringify(req.cellOptions);
-      await sb.begin.apply(undefined, [fn.derefInto(), options], { timeout: clock.budgetMs() });
-      fn.release();
+      const begun = await beginCell(sb, fn, req, clock, () => this.heapBytes(sb));
+      let state = begun.state;
+      if (typeof state === "string" && state.startsWith("{") && begun.heapBytes !== undefined)
+        return { status: "completed", finished: state, heapBytes: await begun.heapBytes };
       for (;;) {
-        const timeout = clock.budgetMs();
-        // Folding finish into the poll gives finish only what is left of the cell's budget, so it
-        // is done only while that is at least the grace finish would get on its own.
-        const method = timeout >= FINISH_BUDGET_MS ? sb.pollFinish : sb.poll;
-        const state: unknown = await method.apply(undefined, [], { timeout });
+        if (state === AFTER_BEGIN_SKIPPED) {
+          const timeout = clock.budgetMs();
+          // Folding finish into the poll gives finish only what is left of the cell's budget, so
+          // it is done only while that is at least the grace finish would get on its own.
+          const method = timeout >= FINISH_BUDGET_MS ? sb.pollFinish : sb.poll;
+          state = await method.apply(undefined, [], { timeout });
+        }
         if (typeof state === "string" && state.startsWith("{"))
           return { status: "completed", finished: state };
         if (state === "done" || state === "stuck") return { status: "completed" };
         if (state === "tools") await this.deliverTools(sb, clock, run);
         else if (state !== "timer") throw new Error(`runner.poll() returned ${String(state)}`);
+        state = AFTER_BEGIN_SKIPPED;
       }
     } catch (error) {
       return classify(error, sb.isolate, clock, "runner_error");
@@ -173,13 +182,14 @@ export class ChildSession implements BridgeTarget {
     clock: CellClock,
   ): Promise<{ fn: ivm.Reference } | Outcome> {
     try {
-      // One async hop compiles and runs it on the isolate's thread: a big cell's compile does not
-      // hold this process's main thread (other sessions, IPC) and counts against the cell's time.
-      const fn: ivm.Reference = await sb.context.eval(req.code, {
-        filename: req.filename,
-        reference: true,
-        timeout: clock.budgetMs(),
-      });
+      // A small cell is compiled and run on this thread, saving a thread hop: its script only
+      // declares (the cell body runs in begin) and compiles in microseconds. A big one goes to the
+      // isolate's thread so its compile does not hold this thread (other sessions, IPC).
+      const options = { filename: req.filename, reference: true, timeout: clock.budgetMs() } as const;
+      const fn: ivm.Reference =
+        req.code.length <= SYNC_EVAL_MAX_CHARS
+          ? sb.context.evalSync(req.code, options)
+          : await sb.context.eval(req.code, options);
       if (fn.typeof === "function") return { fn };
       fn.release();
       const message = `the cell script must evaluate to a function, got ${fn.typeof}`;
@@ -220,7 +230,10 @@ export class ChildSession implements BridgeTarget {
       const limit = status === "timeout" || status === "cpu_timeout" ? status : "timeout";
       return this.result(limit, sb, clock, run, { error: limitError(limit, req) });
     }
-    if (status === "completed") return this.result(status, sb, clock, run, { runnerResult: finished });
+    if (status === "completed") {
+      const heapBytes = outcome.status === "completed" ? outcome.heapBytes : undefined;
+      return this.result(status, sb, clock, run, { runnerResult: finished, heapBytes });
+    }
     if (status === "runner_error") {
       finished.error ??= outcome.error;
       return this.result("completed", sb, clock, run, { runnerResult: finished });
@@ -269,7 +282,11 @@ export class ChildSession implements BridgeTarget {
     const result: RawCellResult = {
       status,
       reports: run.reports,
-      usage: { wallMs: clock.elapsedMs(), cpuMs: clock.cpuMs(), heapBytes: this.heapBytes(sb) },
+      usage: {
+        wallMs: clock.elapsedMs(),
+        cpuMs: clock.cpuMs(),
+        heapBytes: extra.heapBytes ?? this.heapBytes(sb),
+      },
       stateLost: extra.stateLost ?? false,
     };
     if (extra.runnerResult !== undefined) result.runnerResult = extra.runnerResult;
