@@ -58,6 +58,7 @@ const DEFAULT_MAX_STEPS = 50;
 export class CodeActEnv implements Environment {
   readonly #options: EnvOptions;
   readonly #registry: ToolRegistry;
+  readonly #toolTimeoutMs: number;
   #episode: Episode | null = null;
   #closed = false;
   /** Steps of one env are serialized: HTTP callers may overlap, the sandbox session must not. */
@@ -65,6 +66,7 @@ export class CodeActEnv implements Environment {
 
   constructor(options: EnvOptions = {}) {
     this.#options = options;
+    this.#toolTimeoutMs = options.toolTimeoutMs ?? 30_000;
     const builtin = options.builtinTools === false ? [] : fileStoreTools;
     this.#registry = new ToolRegistry([...coreTools, ...builtin, ...(options.tools ?? [])]);
   }
@@ -84,19 +86,29 @@ export class CodeActEnv implements Environment {
   callTool(name: string, args: Record<string, unknown>): Promise<CallToolObservation> {
     return this.#serialize(async () => {
       const episode = await this.#currentEpisode();
-      const outcome = await this.#registry.call(
-        name,
-        args,
-        episode.toolContext(this.#registry),
-        this.#options.toolTimeoutMs ?? 30_000,
-      );
+      const observation = await this.#runTool(episode, name, args);
       episode.settle(false, false, false);
-      return {
-        tool_name: name,
-        result: outcome.ok ? outcome.value : null,
-        error: outcome.ok ? null : outcome.error,
-      };
+      return observation;
     });
+  }
+
+  /** One tool call on the episode's tools, as OpenEnv's call_tool observation (never throws). */
+  async #runTool(
+    episode: Episode,
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<CallToolObservation> {
+    const outcome = await this.#registry.call(
+      name,
+      args,
+      episode.toolContext(this.#registry),
+      this.#toolTimeoutMs,
+    );
+    return {
+      tool_name: name,
+      result: outcome.ok ? outcome.value : null,
+      error: outcome.ok ? null : outcome.error,
+    };
   }
 
   state(): EnvState {
@@ -169,12 +181,11 @@ export class CodeActEnv implements Environment {
   }
 
   #createSandbox(episode: Episode) {
-    const toolTimeoutMs = this.#options.toolTimeoutMs ?? 30_000;
     return createSandbox({
       ...(this.#options.engine ? { engine: this.#options.engine } : {}),
       ...(this.#options.limits ? { limits: this.#options.limits } : {}),
       seed: episode.seed,
-      tools: this.#registry.sandboxTools(episode.toolContext(this.#registry), toolTimeoutMs),
+      tools: this.#registry.sandboxTools(episode.toolContext(this.#registry), this.#toolTimeoutMs),
     });
   }
 
@@ -227,20 +238,9 @@ export class CodeActEnv implements Environment {
   }
 
   async #toolStep(episode: Episode, action: CallToolAction): Promise<StepResult> {
-    const context = episode.toolContext(this.#registry);
-    const outcome = await this.#registry.call(
-      action.tool_name,
-      action.arguments ?? {},
-      context,
-      this.#options.toolTimeoutMs ?? 30_000,
-    );
+    const observation: Observation = await this.#runTool(episode, action.tool_name, action.arguments ?? {});
     episode.stepCount += 1;
     episode.budgetSteps += 1;
-    const observation: Observation = {
-      tool_name: action.tool_name,
-      result: outcome.ok ? outcome.value : null,
-      error: outcome.ok ? null : outcome.error,
-    };
     let infra = false;
     if (episode.pendingSubmit && episode.task && this.#options.grade === "on_submit") {
       infra = (await this.#gradeIfDue(episode, observation, true)).infra;
@@ -275,7 +275,7 @@ export class CodeActEnv implements Environment {
           fileStore: createFileStoreTools().tools,
           submit: () => undefined,
         },
-        this.#options.toolTimeoutMs ?? 30_000,
+        this.#toolTimeoutMs,
       ),
     });
     if (grade.infra) return { passed: false, infra: true };

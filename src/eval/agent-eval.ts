@@ -8,6 +8,7 @@ import type { Suite } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { type EpisodeTranscript, runAgentEpisode } from "./agent.ts";
 import type { EvalArgs } from "./command.ts";
+import { mapConcurrent } from "./concurrency.ts";
 import type { SampleResult } from "./grade-samples.ts";
 import { Progress } from "./progress.ts";
 import { ResultsWriter } from "./results-file.ts";
@@ -24,35 +25,29 @@ export async function runAgentEval(
   if (args.transcripts) await mkdir(args.transcripts, { recursive: true });
   const writer = args.out ? new ResultsWriter(args.out, false) : undefined;
   const progress = new Progress(jobs.length);
-  const results: SampleResult[] = [];
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++] as (typeof jobs)[number];
-      const env = new CodeActEnv({ engine: args.engine, suite, maxSteps: args.maxSteps });
-      try {
-        const transcript = await runAgentEpisode(
-          env,
-          {
-            baseUrl: args["base-url"] as string,
-            model: args.model as string,
-            apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY,
-          },
-          { id: job.task.id, index: job.index, maxSteps: job.task.max_steps ?? args.maxSteps },
-        );
-        if (args.transcripts) await saveTranscript(args.transcripts, transcript);
-        const result = toResult(transcript);
-        results.push(result);
-        progress.tick(result.passed);
-        await writer?.write(result);
-      } finally {
-        await env.close();
-      }
+  const chat = {
+    baseUrl: args["base-url"] as string,
+    model: args.model as string,
+    apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY,
+  };
+  const runJob = async (job: (typeof jobs)[number]): Promise<SampleResult> => {
+    const env = new CodeActEnv({ engine: args.engine, suite, maxSteps: args.maxSteps });
+    try {
+      const maxSteps = job.task.max_steps ?? args.maxSteps;
+      const transcript = await runAgentEpisode(env, chat, { id: job.task.id, index: job.index, maxSteps });
+      if (args.transcripts) await saveTranscript(args.transcripts, transcript);
+      const result = toResult(transcript);
+      progress.tick(result.passed);
+      await writer?.write(result);
+      return result;
+    } finally {
+      await env.close();
     }
   };
+  let results: SampleResult[];
   try {
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(args.concurrency, jobs.length)) }, worker));
+    results = await mapConcurrent(jobs, args.concurrency, runJob);
   } finally {
     await writer?.close();
   }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { EngineName } from "../../sandbox/index.ts";
 import { loadSuite } from "../../tasks/index.ts";
+import { mapConcurrent } from "./concurrency.ts";
 import { gradeSamples } from "./grade-samples.ts";
 import { samplesFromSuite } from "./samples.ts";
 
@@ -79,14 +80,9 @@ async function nodePerSample(
       }),
     );
     const t0 = performance.now();
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const file = files[next++] as string;
-        await run(process.execPath, [file], { timeout: 10_000 }).catch(() => undefined);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await mapConcurrent(files, concurrency, (file) =>
+      run(process.execPath, [file], { timeout: 10_000 }).catch(() => undefined),
+    );
     return performance.now() - t0;
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
  */
 import { CodeActError, type EngineName, gradeProgram, type Limits } from "../../sandbox/index.ts";
 import { createFileStoreTools, FILE_STORE_TOOL_NAMES, type Task } from "../../tasks/index.ts";
+import { mapConcurrent } from "./concurrency.ts";
 import type { Sample } from "./samples.ts";
 
 export interface SampleResult {
@@ -87,17 +88,9 @@ export async function gradeSamples(
   samples: readonly Sample[],
   options: GradeOptions,
 ): Promise<SampleResult[]> {
-  const results = new Array<SampleResult>(samples.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < samples.length) {
-      const i = next++;
-      const result = await gradeSample(samples[i] as Sample, options);
-      results[i] = result;
-      await options.onResult?.(result);
-    }
-  };
-  const workers = Math.max(1, Math.min(options.concurrency, samples.length));
-  await Promise.all(Array.from({ length: workers }, worker));
-  return results;
+  return mapConcurrent(samples, options.concurrency, async (sample) => {
+    const result = await gradeSample(sample, options);
+    await options.onResult?.(result);
+    return result;
+  });
 }
