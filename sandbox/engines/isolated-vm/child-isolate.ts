@@ -54,6 +54,11 @@ export interface Installed {
   pollFinishAfterBegin: ivm.Reference;
   bridge: BridgeSlot;
   scratch: ivm.Context | undefined;
+  /**
+   * Ends the session's use of the isolate. An isolate of its own is disposed; one borrowed from
+   * the snapshot pool goes back to it when `reusable` (the session ended cleanly), else is disposed.
+   */
+  retire(reusable: boolean): void;
 }
 
 const PRELUDE_TIMEOUT_MS = 5_000;
@@ -62,7 +67,7 @@ const INSTALL_TIMEOUT_MS = 2_000;
 /** pollFinishAfterBegin's answer when it did not poll. */
 export const AFTER_BEGIN_SKIPPED = "skipped";
 /** Compiled with the prelude (ahead of checkout): install with the config, bind the methods. */
-const INSTALL_WRAPPER = `
+export const INSTALL_WRAPPER = `
 const install = $0;
 // Taken before install gives Date the session's (possibly virtual) clock.
 const realNow = Date.now;
@@ -228,7 +233,7 @@ const WARM_CELL = `$0.begin(async () => {
 }, $1);`;
 const WARM_CELL_OPTIONS = JSON.stringify({ outputLimitBytes: 4096, filename: "warm-up.js" });
 
-function bridgeCallbacks(target: BridgeTarget): [ivm.Callback, ivm.Callback] {
+export function bridgeCallbacks(target: BridgeTarget): [ivm.Callback, ivm.Callback] {
   // Messages thrown here reach sandboxed code verbatim, so they are fixed strings.
   const callTool = new ivm.Callback((name: unknown, argsJson: unknown) => {
     if (typeof name !== "string" || typeof argsJson !== "string") {
@@ -262,27 +267,39 @@ export async function installBlank(blank: Blank, configJson: string, sync: boole
         : await blank.install.apply(undefined, args, options)
     ) as ivm.Reference<ivm.Reference[]>;
     blank.install.release();
-    const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin] = [0, 1, 2, 3, 4, 5].map(
-      (i) => methods.getSync(i, { reference: true }) as ivm.Reference,
-    ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
-    methods.release();
-    const { scratch } = blank;
-    return {
-      isolate,
-      context,
-      begin,
-      poll,
-      resolveTool,
-      finish,
-      pollFinish,
-      pollFinishAfterBegin,
-      bridge,
-      scratch,
-    };
+    return withMethods(isolate, context, methods, bridge, blank.scratch, () => disposeIsolate(isolate));
   } catch (error) {
     disposeIsolate(isolate);
     throw error;
   }
+}
+
+/** Takes the six runner methods out of the array INSTALL_WRAPPER's installer returned. */
+export function withMethods(
+  isolate: ivm.Isolate,
+  context: ivm.Context,
+  methods: ivm.Reference<ivm.Reference[]>,
+  bridge: BridgeSlot,
+  scratch: ivm.Context | undefined,
+  retire: (reusable: boolean) => void,
+): Installed {
+  const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin] = [0, 1, 2, 3, 4, 5].map(
+    (i) => methods.getSync(i, { reference: true }) as ivm.Reference,
+  ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+  methods.release();
+  return {
+    isolate,
+    context,
+    begin,
+    poll,
+    resolveTool,
+    finish,
+    pollFinish,
+    pollFinishAfterBegin,
+    bridge,
+    scratch,
+    retire,
+  };
 }
 
 export function disposeIsolate(isolate: ivm.Isolate): void {

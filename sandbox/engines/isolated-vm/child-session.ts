@@ -5,7 +5,7 @@
  */
 import type ivm from "isolated-vm";
 import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../../engine.ts";
-import { AFTER_BEGIN_SKIPPED, type BridgeTarget, disposeIsolate, type Installed } from "./child-isolate.ts";
+import { AFTER_BEGIN_SKIPPED, type BridgeTarget, type Installed } from "./child-isolate.ts";
 import {
   beginCell,
   CellClock,
@@ -45,6 +45,8 @@ export class ChildSession implements BridgeTarget {
   private hurry: () => void = () => {};
   private installError: string | undefined;
   private current: RunState | undefined;
+  /** No cell hit a limit or lost its sandbox: a borrowed isolate may serve another session. */
+  private clean = true;
   private nextCid = 1;
   private disposed = false;
 
@@ -117,7 +119,7 @@ export class ChildSession implements BridgeTarget {
 
   dispose(): void {
     this.disposed = true;
-    if (this.sandbox !== undefined) disposeIsolate(this.sandbox.isolate);
+    this.sandbox?.retire(this.clean && this.current === undefined);
     this.sandbox = undefined;
   }
 
@@ -129,7 +131,7 @@ export class ChildSession implements BridgeTarget {
     const installing = checkout.ready.then(
       (sandbox) => {
         if (this.disposed) {
-          disposeIsolate(sandbox.isolate);
+          sandbox.retire(true);
           return;
         }
         sandbox.bridge.target = this;
@@ -217,6 +219,7 @@ export class ChildSession implements BridgeTarget {
     run: RunState,
   ): Promise<RawCellResult> {
     const status = outcome.status;
+    if (status !== "completed" && status !== "compile_error") this.clean = false;
     if (status === "compile_error") return this.result(status, sb, clock, run, { error: outcome.error });
     if (status === "memory" || status === "infra") return this.lost(outcome, sb, clock, run);
     const finished =
@@ -227,6 +230,7 @@ export class ChildSession implements BridgeTarget {
       if (finished.status === "memory" || finished.status === "infra")
         return this.lost(finished, sb, clock, run);
       // finish() itself overran: the output is lost, the cell is charged with a timeout.
+      this.clean = false;
       const limit = status === "timeout" || status === "cpu_timeout" ? status : "timeout";
       return this.result(limit, sb, clock, run, { error: limitError(limit, req) });
     }
@@ -252,7 +256,8 @@ export class ChildSession implements BridgeTarget {
             message: `the session exceeded its ${memoryLimitMb(this.config.memoryLimitBytes)} MiB memory limit; the sandbox was replaced and its state lost`,
           };
     const result = this.result(status, sb, clock, run, { error, stateLost: true });
-    disposeIsolate(sb.isolate);
+    this.clean = false;
+    sb.retire(false);
     this.sandbox = undefined;
     // The next run waits for the replacement; a failed one makes that run answer "infra".
     if (!this.disposed) this.rebuild();
