@@ -94,6 +94,12 @@ export interface CellScript {
 }
 
 const LOCATION = /\b(cell-\d+\.js):(\d+)(?::(\d+))?/g;
+/**
+ * isolated-vm evaluates cell scripts with eval (sandbox/engines/isolated-vm/child-isolate.ts), so
+ * V8 names a cell's anonymous top-level function "eval": shown as the plain location, as when the
+ * script was compiled on its own.
+ */
+const EVAL_FRAME = /^(\s+at )eval \((.*)\)$/;
 
 /**
  * Rewrites `cell-N.js:line:col` in each frame to the agent's source as `cell-N.ts:line:col`
@@ -124,7 +130,7 @@ export function mapStack(
         ? `${script.displayName}:${pos.line}`
         : `${script.displayName}:${pos.line}:${pos.column}`;
     });
-    if (mapped) frames.push(text);
+    if (mapped) frames.push(text.replace(EVAL_FRAME, "$1$2"));
   }
   out.push(...collapseFrames(frames));
   const result: MappedStack = { stack: out.join("\n").trimEnd() };

@@ -50,6 +50,27 @@ describe("isolated-vm engine: cells", () => {
     });
   });
 
+  it("runs a cell script once, even when it throws or yields no function at its top level", async () => {
+    await withSession(async (s) => {
+      const count = "globalThis.runs = (globalThis.runs || 0) + 1;";
+      const notAFunction = await s.run({ ...cell(""), code: `${count} 42` });
+      expect(notAFunction.status).toBe("compile_error");
+      expect(notAFunction.error?.message).toContain("must evaluate to a function, got number");
+      const threw = await s.run({ ...cell(""), code: `${count} throw new RangeError("at the top");` });
+      expect(threw.status).toBe("compile_error");
+      expect(threw.error).toMatchObject({ name: "RangeError", message: "at the top" });
+      expect((await s.run(cell("return { value: runs };"))).runnerResult?.value).toBe("2");
+    });
+  });
+
+  it("runs a cell whose filename cannot be a sourceURL, naming its frames by that filename", async () => {
+    await withSession(async (s) => {
+      const request = { ...cell("throw new Error('odd');"), filename: "odd name\n.js" };
+      const result = await s.run(request);
+      expect(result.runnerResult?.error?.stack).toContain("odd name");
+    });
+  });
+
   it("reports an uncaught exception through the runner, not as an engine failure", async () => {
     await withSession(async (s) => {
       const result = await s.run(cell("throw new TypeError('bad input');"));

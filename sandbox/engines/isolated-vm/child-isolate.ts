@@ -52,6 +52,11 @@ export interface Installed {
    * begin returned normally by the real clock's `notAfterMs`, else answers AFTER_BEGIN_SKIPPED.
    */
   pollFinishAfterBegin: ivm.Reference;
+  /**
+   * evalBegin(source, cellOptionsJson, filename): begin(indirect eval of source); or NOT_EVALUATED
+   * when it did not parse; or EVALUATED_TO + `{"threw":{name,message,stack}}` / `{"type":...}`.
+   */
+  evalBegin: ivm.Reference;
   bridge: BridgeSlot;
   scratch: ivm.Context | undefined;
   /**
@@ -66,11 +71,17 @@ const PRELUDE_FILENAME = "codeact-prelude.js";
 const INSTALL_TIMEOUT_MS = 2_000;
 /** pollFinishAfterBegin's answer when it did not poll. */
 export const AFTER_BEGIN_SKIPPED = "skipped";
+/** evalBegin's answer when the source did not parse (nothing ran, nothing began). */
+export const NOT_EVALUATED = "not-evaluated";
+/** Prefix of evalBegin's answer, then JSON, when the script ran but gave no cell function. */
+export const EVALUATED_TO = "evaluated:";
 /** Compiled with the prelude (ahead of checkout): install with the config, bind the methods. */
 export const INSTALL_WRAPPER = `
 const install = $0;
 // Taken before install gives Date the session's (possibly virtual) clock.
 const realNow = Date.now;
+// Called through a variable, eval is indirect: the cell script runs at global scope, as a script.
+const evaluate = eval;
 return (callTool, report, configJson) => {
 const runner = install({ callTool, report }, configJson);
 if (typeof runner !== "object" || runner === null) throw new TypeError("prelude install must return the runner");
@@ -101,6 +112,30 @@ methods.push(pollFinish, (notAfterMs) => {
   const go = begun && realNow() <= notAfterMs;
   begun = false;
   return go ? pollFinish() : "${AFTER_BEGIN_SKIPPED}";
+});
+// Evaluates the cell script here and begins it in the same call: no compile on the engine's
+// thread and one call fewer. Else it answers why nothing began (see NOT_EVALUATED and
+// EVALUATED_TO): a parse error ran nothing, so the engine compiles the script itself to report
+// where the error is; a script that ran is never run twice.
+methods.push((source, optionsJson, filename) => {
+  begun = false;
+  let fn;
+  try {
+    fn = evaluate(source);
+  } catch (error) {
+    let info;
+    try {
+      const stack = String(error.stack);
+      // Only frames of a script that ran name its sourceURL.
+      if (!stack.includes(filename + ":")) return "${NOT_EVALUATED}";
+      info = { name: String(error.name), message: String(error.message), stack };
+    } catch {
+      info = { name: "Error", message: "the cell script threw a value that cannot be read" };
+    }
+    return "${EVALUATED_TO}" + JSON.stringify({ threw: info });
+  }
+  if (typeof fn !== "function") return "${EVALUATED_TO}" + JSON.stringify({ type: typeof fn });
+  methods[0](fn, optionsJson);
 });
 return methods;
 };`;
@@ -274,7 +309,7 @@ export async function installBlank(blank: Blank, configJson: string, sync: boole
   }
 }
 
-/** Takes the six runner methods out of the array INSTALL_WRAPPER's installer returned. */
+/** Takes the runner's methods out of the array INSTALL_WRAPPER's installer returned. */
 export function withMethods(
   isolate: ivm.Isolate,
   context: ivm.Context,
@@ -283,9 +318,17 @@ export function withMethods(
   scratch: ivm.Context | undefined,
   retire: (reusable: boolean) => void,
 ): Installed {
-  const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin] = [0, 1, 2, 3, 4, 5].map(
-    (i) => methods.getSync(i, { reference: true }) as ivm.Reference,
-  ) as [ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference, ivm.Reference];
+  const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin, evalBegin] = [
+    0, 1, 2, 3, 4, 5, 6,
+  ].map((i) => methods.getSync(i, { reference: true }) as ivm.Reference) as [
+    ivm.Reference,
+    ivm.Reference,
+    ivm.Reference,
+    ivm.Reference,
+    ivm.Reference,
+    ivm.Reference,
+    ivm.Reference,
+  ];
   methods.release();
   return {
     isolate,
@@ -296,6 +339,7 @@ export function withMethods(
     finish,
     pollFinish,
     pollFinishAfterBegin,
+    evalBegin,
     bridge,
     scratch,
     retire,

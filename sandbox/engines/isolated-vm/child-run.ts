@@ -5,7 +5,7 @@
  */
 import type ivm from "isolated-vm";
 import type { CellRequest, RunnerResult } from "../../engine.ts";
-import { AFTER_BEGIN_SKIPPED, type Installed } from "./child-isolate.ts";
+import { AFTER_BEGIN_SKIPPED, EVALUATED_TO, type Installed, NOT_EVALUATED } from "./child-isolate.ts";
 import { FINISH_BUDGET_MS, IVM_TIMEOUT_MESSAGE } from "./protocol.ts";
 
 /** How long begin may take for the poll queued behind it to go ahead (see beginCell()). */
@@ -91,32 +91,59 @@ export class CellClock {
   }
 }
 
+/** What begins a cell: its script's source (evaluated in the isolate), or the evaluated function. */
+export type CellStart = { source: string; filename: string } | { fn: ivm.Reference };
+
 /**
- * Calls begin and, queued right behind it (one wake-up of this thread instead of two), the first
- * poll and a heap reading; that poll answers AFTER_BEGIN_SKIPPED when begin failed or was slow.
- * The heap reading is good only when that poll ended the cell (nothing runs after it).
+ * Calls begin (or evalBegin) and, queued right behind it (one wake-up of this thread instead of
+ * two), the first poll and a heap reading; that poll answers AFTER_BEGIN_SKIPPED when begin
+ * failed or was slow. The heap reading is good only when that poll ended the cell (nothing runs
+ * after it). NOT_EVALUATED: the source did not evaluate to a function and nothing began.
  */
 export async function beginCell(
   sb: Installed,
-  fn: ivm.Reference,
+  start: CellStart,
   req: CellRequest,
   clock: CellClock,
   heapFallback: () => number,
 ): Promise<{ state: unknown; heapBytes?: Promise<number> }> {
   const timeout = clock.budgetMs();
-  const begun = sb.begin.apply(undefined, [fn.derefInto(), JSON.stringify(req.cellOptions)], { timeout });
+  const options = JSON.stringify(req.cellOptions);
+  const begun =
+    "fn" in start
+      ? sb.begin.apply(undefined, [start.fn.derefInto(), options], { timeout })
+      : sb.evalBegin.apply(undefined, [start.source, options, start.filename], { timeout });
   if (timeout < FINISH_BUDGET_MS) {
-    await begun;
-    fn.release();
-    return { state: AFTER_BEGIN_SKIPPED };
+    const answer: unknown = await begun;
+    return { state: notBegun(answer) ?? AFTER_BEGIN_SKIPPED };
   }
   const polled = sb.pollFinishAfterBegin.apply(undefined, [Date.now() + PROMPT_BEGIN_MS], { timeout });
   const heapBytes = sb.isolate.getHeapStatistics().then((stats) => stats.used_heap_size, heapFallback);
   // These settle after begin (the isolate runs calls in order); when begin failed, unread.
   polled.catch(() => undefined);
-  await begun;
-  fn.release();
+  // Nothing began, so the queued poll (which saw no begin) answered "skipped": not a state.
+  const answer = notBegun(await begun);
+  if (answer !== undefined) return { state: answer };
   return { state: await polled, heapBytes };
+}
+
+/** evalBegin's answer when nothing began (NOT_EVALUATED, EVALUATED_TO...), else undefined. */
+function notBegun(answer: unknown): string | undefined {
+  return typeof answer === "string" && (answer === NOT_EVALUATED || answer.startsWith(EVALUATED_TO))
+    ? answer
+    : undefined;
+}
+
+/** The compile_error outcome for evalBegin's EVALUATED_TO answer (as the engine's compile gives). */
+export function evaluatedOutcome(answer: string): Outcome {
+  try {
+    const parsed = JSON.parse(answer.slice(EVALUATED_TO.length)) as { threw?: ErrorInfo; type?: string };
+    if (parsed.threw !== undefined) return { status: "compile_error", error: parsed.threw };
+    const message = `the cell script must evaluate to a function, got ${String(parsed.type)}`;
+    return { status: "compile_error", error: { name: "TypeError", message } };
+  } catch {
+    return { status: "infra", message: "the sandbox answered an unreadable evaluation result" };
+  }
 }
 
 const MAX_REPORT_BYTES = 8 * 1024 * 1024;

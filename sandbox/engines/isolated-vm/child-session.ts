@@ -5,12 +5,19 @@
  */
 import type ivm from "isolated-vm";
 import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../../engine.ts";
-import { AFTER_BEGIN_SKIPPED, type BridgeTarget, type Installed } from "./child-isolate.ts";
+import {
+  AFTER_BEGIN_SKIPPED,
+  type BridgeTarget,
+  EVALUATED_TO,
+  type Installed,
+  NOT_EVALUATED,
+} from "./child-isolate.ts";
 import {
   beginCell,
   CellClock,
   classify,
   type ErrorInfo,
+  evaluatedOutcome,
   limitError,
   type Outcome,
   parseRunnerResult,
@@ -23,8 +30,12 @@ export type ToolCallSink = (sid: number, rid: number, cid: number, name: string,
 
 const MAX_PENDING_TOOL_CALLS = 1_000;
 const MAX_TOOL_ARGS_BYTES = 16 * 1024 * 1024;
-/** Cells up to this size are evaluated synchronously (see evaluate()). */
-const SYNC_EVAL_MAX_CHARS = 8 * 1024;
+/**
+ * Filenames that can name a cell script evaluated in the isolate: its `//# sourceURL=` comment
+ * names the frames as the engine's compile would (the last such comment wins, so a cell's own
+ * cannot rename them). Others (never made by the sandbox session) take the engine's compile.
+ */
+const PLAIN_FILENAME = /^[\w.-]+$/;
 
 interface Extra {
   runnerResult?: RunnerResult;
@@ -150,11 +161,29 @@ export class ChildSession implements BridgeTarget {
   }
 
   private async execute(sb: Installed, req: CellRequest, clock: CellClock, run: RunState): Promise<Outcome> {
-    const evaluated = await this.evaluate(sb, req, clock);
-    if (!("fn" in evaluated)) return evaluated;
-    const fn = evaluated.fn;
     try {
-      const begun = await beginCell(sb, fn, req, clock, () => this.heapBytes(sb));
+      const heapFallback = () => this.heapBytes(sb);
+      let begun: { state: unknown; heapBytes?: Promise<number> } = PLAIN_FILENAME.test(req.filename)
+        ? await beginCell(
+            sb,
+            { source: withSourceUrl(req), filename: req.filename },
+            req,
+            clock,
+            heapFallback,
+          )
+        : { state: NOT_EVALUATED };
+      if (typeof begun.state === "string" && begun.state.startsWith(EVALUATED_TO))
+        return evaluatedOutcome(begun.state);
+      if (begun.state === NOT_EVALUATED) {
+        // Compiled by the engine this time, for the error's position (or a non-function's type).
+        const evaluated = await this.evaluate(sb, req, clock);
+        if (!("fn" in evaluated)) return evaluated;
+        try {
+          begun = await beginCell(sb, evaluated, req, clock, heapFallback);
+        } finally {
+          evaluated.fn.release();
+        }
+      }
       let state = begun.state;
       if (typeof state === "string" && state.startsWith("{") && begun.heapBytes !== undefined)
         return { status: "completed", finished: state, heapBytes: await begun.heapBytes };
@@ -178,20 +207,15 @@ export class ChildSession implements BridgeTarget {
     }
   }
 
+  /** The engine's own compile of the cell script (with its filename), for the rare error path. */
   private async evaluate(
     sb: Installed,
     req: CellRequest,
     clock: CellClock,
   ): Promise<{ fn: ivm.Reference } | Outcome> {
     try {
-      // A small cell is compiled and run on this thread, saving a thread hop: its script only
-      // declares (the cell body runs in begin) and compiles in microseconds. A big one goes to the
-      // isolate's thread so its compile does not hold this thread (other sessions, IPC).
       const options = { filename: req.filename, reference: true, timeout: clock.budgetMs() } as const;
-      const fn: ivm.Reference =
-        req.code.length <= SYNC_EVAL_MAX_CHARS
-          ? sb.context.evalSync(req.code, options)
-          : await sb.context.eval(req.code, options);
+      const fn: ivm.Reference = await sb.context.eval(req.code, options);
       if (fn.typeof === "function") return { fn };
       fn.release();
       const message = `the cell script must evaluate to a function, got ${fn.typeof}`;
@@ -307,6 +331,10 @@ export class ChildSession implements BridgeTarget {
       return this.config.memoryLimitBytes;
     }
   }
+}
+
+function withSourceUrl(req: CellRequest): string {
+  return `${req.code}\n//# sourceURL=${req.filename}`;
 }
 
 function infraError(message: string): ErrorInfo {

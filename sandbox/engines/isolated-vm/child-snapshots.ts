@@ -154,6 +154,7 @@ export class SnapshotPool {
           installed.finish,
           installed.pollFinish,
           installed.pollFinishAfterBegin,
+          installed.evalBegin,
         ])
           ref.release();
         context.release();
