@@ -10,7 +10,6 @@
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import type { CellRequest } from "./engine.ts";
 import { ENGINE_NAMES, getEngine } from "./engines.ts";
 import { DEFAULT_LIMITS } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
@@ -62,8 +61,7 @@ async function benchEngine(
   const creates = quick ? 20 : 100;
   const sessions = 8;
   const cellsPerSession = quick ? 50 : 400;
-  const latency = await stepLatency(engine, steps);
-  const hop = await engineStepLatency(engine, steps);
+  const { step: latency, hop } = await stepLatencies(engine, steps);
   const pooled = await createLatency(engine, creates, 25, false);
   const seeded = await createLatency(engine, creates, 25, true);
   const burst = (await createLatency(engine, creates, 0, false)).create;
@@ -75,14 +73,14 @@ async function benchEngine(
       name: `${engine}: warm trivial step p50`,
       value: round(latency.p50, 4),
       unit: "ms",
-      note: "the same cell each time: incl. host rewrite and result shaping, engine hop",
+      note: `full sandbox.run incl. rewrite, result shaping, engine hop; p50 of ${BLOCKS} blocks ${range(latency)}`,
     },
     { name: `${engine}: warm trivial step p99`, value: round(latency.p99, 4), unit: "ms" },
     {
       name: `${engine}: engine step p50`,
       value: round(hop.p50, 4),
       unit: "ms",
-      note: "engine.run alone: the hop to the sandbox and back, no transpile/rewrite",
+      note: `engine.run alone: the hop to the sandbox and back; p50 of ${BLOCKS} blocks ${range(hop)}`,
     },
     { name: `${engine}: engine step p99`, value: round(hop.p99, 4), unit: "ms" },
     {
@@ -146,30 +144,78 @@ function targetRows(stepMs: number, createMs: number, createSeededMs: number): B
   ];
 }
 
+function range(latency: Latency): string {
+  return `${round(latency.blockP50s[0], 3)}-${round(latency.blockP50s[1], 3)} ms`;
+}
+
 function verdict(met: boolean, target: string): string {
   return `${target}: ${met ? "met" : "NOT met"}`;
 }
 
-async function stepLatency(engine: EngineName, steps: number): Promise<{ p50: number; p99: number }> {
+interface Latency {
+  p50: number;
+  p99: number;
+  /** The lowest and highest p50 of the measurement blocks: how much the machine moved meanwhile. */
+  blockP50s: [number, number];
+}
+
+/** Warm-up steps before measuring: enough for V8 to optimize the host's and the child's code. */
+const WARM_STEPS = 300;
+const BLOCKS = 6;
+
+/**
+ * The full step (`sandbox.run`) and the engine's share of it, measured in alternating blocks so
+ * that both see the same load on a shared machine.
+ */
+async function stepLatencies(engine: EngineName, steps: number): Promise<{ step: Latency; hop: Latency }> {
   const sandbox = await createSandbox({ engine });
+  const hop = await engineStepper(engine);
+  const fullStep = async () => {
+    const r = await sandbox.run(TRIVIAL_CELL);
+    if (!r.ok) throw new Error(`trivial cell failed: ${r.error?.message}`);
+  };
   try {
     await settle();
-    for (let i = 0; i < 20; i++) await sandbox.run(TRIVIAL_CELL);
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      const r = await sandbox.run(TRIVIAL_CELL);
-      times.push(performance.now() - t0);
-      if (!r.ok) throw new Error(`trivial cell failed: ${r.error?.message}`);
+    for (let i = 0; i < WARM_STEPS; i++) {
+      await fullStep();
+      await hop.step();
     }
-    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
+    const blocks: { step: number[][]; hop: number[][] } = { step: [], hop: [] };
+    for (let b = 0; b < BLOCKS; b++) {
+      blocks.step.push(await timeSteps(fullStep, Math.ceil(steps / BLOCKS)));
+      blocks.hop.push(await timeSteps(hop.step, Math.ceil(steps / BLOCKS)));
+    }
+    return { step: summarize(blocks.step), hop: summarize(blocks.hop) };
   } finally {
     await sandbox.dispose();
+    await hop.dispose();
   }
 }
 
+async function timeSteps(step: () => Promise<void>, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+function summarize(blocks: number[][]): Latency {
+  const all = blocks.flat();
+  const p50s = blocks.map((b) => percentile(b, 0.5));
+  return {
+    p50: percentile(all, 0.5),
+    p99: percentile(all, 0.99),
+    blockP50s: [Math.min(...p50s), Math.max(...p50s)],
+  };
+}
+
 /** The engine's share of a step: a cell already rewritten, sent straight to an engine session. */
-async function engineStepLatency(engine: EngineName, steps: number): Promise<{ p50: number; p99: number }> {
+async function engineStepper(
+  engine: EngineName,
+): Promise<{ step: () => Promise<void>; dispose: () => Promise<void> }> {
   const limits = DEFAULT_LIMITS;
   const config = { seed: 0, realTime: false, startTimeMs: 0, toolNames: [], grading: false };
   const session = await (await getEngine(engine)).createSession(
@@ -181,28 +227,20 @@ async function engineStepLatency(engine: EngineName, steps: number): Promise<{ p
     },
     async () => JSON.stringify({ ok: false, message: "no tools" }),
   );
-  const request = (i: number): CellRequest => ({
-    code: "var n;(async () => {\n(n = 1 + 1);\nreturn { value: (n) };\n})",
-    filename: `bench-${i}.js`,
-    timeoutMs: limits.timeoutMs,
-    cpuTimeMs: limits.cpuTimeMs,
-    cellOptions: { outputLimitBytes: limits.outputLimitBytes, filename: `bench-${i}.js` },
-  });
-  try {
-    await settle();
-    for (let i = 0; i < 20; i++) await session.run(request(i));
-    const times: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const t0 = performance.now();
-      const r = await session.run(request(i));
-      times.push(performance.now() - t0);
-      if (r.status !== "completed" || r.runnerResult?.error !== undefined)
-        throw new Error(`trivial cell failed: ${r.status}`);
-    }
-    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99) };
-  } finally {
-    await session.dispose();
-  }
+  let i = 0;
+  const step = async () => {
+    const filename = `bench-${++i}.js`;
+    const r = await session.run({
+      code: "var n;(async () => {\n(n = 1 + 1);\nreturn { value: (n) };\n})",
+      filename,
+      timeoutMs: limits.timeoutMs,
+      cpuTimeMs: limits.cpuTimeMs,
+      cellOptions: { outputLimitBytes: limits.outputLimitBytes, filename },
+    });
+    if (r.status !== "completed" || r.runnerResult?.error !== undefined)
+      throw new Error(`trivial cell failed: ${r.status}`);
+  };
+  return { step, dispose: () => session.dispose() };
 }
 
 /**
