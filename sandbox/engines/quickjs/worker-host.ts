@@ -169,6 +169,12 @@ export class WorkerHost {
     const now = performance.now();
     const activeKey = `r${Atomics.load(this.#activity, 0)}`;
     const active = this.#pending.get(activeKey);
+    if (active !== undefined && !active.started) {
+      // The worker is executing this run, but its "started" message still waits behind this timer
+      // in the event loop (a loaded machine): it started by now at the latest, so count from now.
+      active.started = true;
+      active.deadline = now + active.budgetMs + this.#events.graceMs;
+    }
     if (active?.started && active.deadline < now) {
       this.#lose("worker stopped responding (watchdog)", activeKey);
       return;
