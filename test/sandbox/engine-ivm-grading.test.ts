@@ -72,6 +72,23 @@ describe("isolated-vm engine: grading sessions in pooled isolates", () => {
     expect(engine.stats().restarts).toBe(0);
   });
 
+  it("keeps a burst's isolates while grading goes on, and gives most back once it stopped", async () => {
+    await using engine = oneProcess();
+    const sessions = await Promise.all(
+      Array.from({ length: 6 }, () => engine.createSession(GRADING, echoTool)),
+    );
+    await Promise.all(sessions.map((s) => value(s, "return { value: 1 };")));
+    await Promise.all(sessions.map((s) => s.dispose()));
+    expect(await pooled(engine)).toBe(6);
+    const end = Date.now() + 10_000;
+    while ((await pooled(engine)) > 2) {
+      if (Date.now() > end) throw new Error("idle isolates were not trimmed");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await pooled(engine)).toBe(2);
+    expect(engine.stats().restarts).toBe(0);
+  });
+
   it("does not reuse an isolate after a timeout, an out-of-memory, or a dispose during a run", async () => {
     await using engine = oneProcess();
     const timedOut = await engine.createSession(GRADING, echoTool);

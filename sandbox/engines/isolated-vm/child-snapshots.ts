@@ -36,6 +36,9 @@ const INSTALLER_GLOBAL = "__codeactInstaller";
 const MAX_KINDS = 4;
 /** Idle isolates kept per kind (a grading run keeps about its concurrency busy). */
 const MAX_IDLE = 16;
+/** After this long without a borrow, idle isolates (~6 MiB each) are given back down to KEEP_IDLE. */
+const IDLE_TRIM_MS = 2_000;
+const KEEP_IDLE = 2;
 const MAX_USES = 200;
 const ATTACH_TIMEOUT_MS = 2_000;
 
@@ -91,6 +94,8 @@ export class SnapshotPool {
   /** Most recently used last. */
   private kinds: Kind[] = [];
   private disposed = false;
+  private lastBorrowMs = 0;
+  private trimTimer: NodeJS.Timeout | undefined;
 
   /**
    * A fresh context with the prelude installed with `configJson`, in a pooled isolate; undefined
@@ -103,6 +108,7 @@ export class SnapshotPool {
     configJson: string,
   ): Installed | undefined {
     if (this.disposed) return undefined;
+    this.lastBorrowMs = performance.now();
     const kind = this.kind(source, preludeKey, memoryLimitMb);
     const snapshot = kind.snapshot;
     if (snapshot === undefined) return undefined;
@@ -125,6 +131,7 @@ export class SnapshotPool {
 
   dispose(): void {
     this.disposed = true;
+    clearTimeout(this.trimTimer);
     for (const kind of this.kinds) this.drop(kind);
     this.kinds = [];
   }
@@ -172,8 +179,29 @@ export class SnapshotPool {
       pooled.uses < MAX_USES &&
       kind.idle.length < MAX_IDLE &&
       this.kinds.includes(kind);
-    if (keep) kind.idle.push(pooled);
-    else disposeIsolate(pooled.isolate);
+    if (keep) {
+      kind.idle.push(pooled);
+      this.scheduleTrim(IDLE_TRIM_MS);
+    } else disposeIsolate(pooled.isolate);
+  }
+
+  private scheduleTrim(ms: number): void {
+    if (this.trimTimer !== undefined || this.disposed) return;
+    this.trimTimer = setTimeout(() => this.trim(), ms);
+    this.trimTimer.unref();
+  }
+
+  /** A pool that a burst of grading filled shrinks back once grading has stopped for a while. */
+  private trim(): void {
+    this.trimTimer = undefined;
+    const idleMs = performance.now() - this.lastBorrowMs;
+    if (idleMs < IDLE_TRIM_MS) {
+      this.scheduleTrim(IDLE_TRIM_MS - idleMs);
+      return;
+    }
+    for (const kind of this.kinds) {
+      for (const pooled of kind.idle.splice(KEEP_IDLE)) disposeIsolate(pooled.isolate);
+    }
   }
 
   private kind(source: string, preludeKey: number, memoryLimitMb: number): Kind {
