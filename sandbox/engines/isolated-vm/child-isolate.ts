@@ -67,7 +67,7 @@ export interface Installed {
 }
 
 const PRELUDE_TIMEOUT_MS = 5_000;
-const PRELUDE_FILENAME = "codeact-prelude.js";
+export const PRELUDE_FILENAME = "codeact-prelude.js";
 const INSTALL_TIMEOUT_MS = 2_000;
 /** pollFinishAfterBegin's answer when it did not poll. */
 export const AFTER_BEGIN_SKIPPED = "skipped";
@@ -140,7 +140,7 @@ methods.push((source, optionsJson, filename) => {
 return methods;
 };`;
 
-function onCatastrophicError(): void {
+export function onCatastrophicError(): void {
   // ivm's documented advice: the process is no longer trustworthy. The parent sees the exit,
   // answers the affected runs with "infra" and replaces this process.
   process.kill(process.pid, "SIGKILL");

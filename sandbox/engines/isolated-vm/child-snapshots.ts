@@ -26,10 +26,12 @@ import {
   disposeIsolate,
   INSTALL_WRAPPER,
   type Installed,
+  onCatastrophicError,
+  PRELUDE_FILENAME,
   withMethods,
 } from "./child-isolate.ts";
+import { touchRecent } from "./mru.ts";
 
-const PRELUDE_FILENAME = "codeact-prelude.js";
 const INSTALL_GLOBAL = "__codeactInstall";
 const INSTALLER_GLOBAL = "__codeactInstaller";
 /** Snapshots kept (one per prelude and memory limit); the least recently used goes. */
@@ -53,11 +55,6 @@ interface Kind {
   /** undefined: this prelude cannot be snapshotted with this config (callers fall back). */
   snapshot: ivm.ExternalCopy<ArrayBuffer> | undefined;
   idle: Pooled[];
-}
-
-function onCatastrophicError(): void {
-  // As in child-isolate.ts: the process is no longer trustworthy; the parent replaces it.
-  process.kill(process.pid, "SIGKILL");
 }
 
 /** Runs after the prelude script (which left install on INSTALL_GLOBAL) inside the snapshot. */
@@ -206,15 +203,13 @@ export class SnapshotPool {
 
   private kind(source: string, preludeKey: number, memoryLimitMb: number): Kind {
     const key = `${preludeKey}\n${memoryLimitMb}`;
-    const index = this.kinds.findIndex((k) => k.key === key);
-    const found = index >= 0 ? this.kinds.splice(index, 1)[0] : undefined;
-    const kind = found ?? { key, memoryLimitMb, snapshot: makeSnapshot(source), idle: [] };
-    this.kinds.push(kind);
-    while (this.kinds.length > MAX_KINDS) {
-      const oldest = this.kinds.shift();
-      if (oldest !== undefined) this.drop(oldest);
-    }
-    return kind;
+    return touchRecent(
+      this.kinds,
+      (k) => k.key === key,
+      () => ({ key, memoryLimitMb, snapshot: makeSnapshot(source), idle: [] }),
+      MAX_KINDS,
+      (k) => this.drop(k),
+    );
   }
 
   private drop(kind: Kind): void {

@@ -16,6 +16,7 @@ import {
   type PreludeCache,
 } from "./child-isolate.ts";
 import { SnapshotPool } from "./child-snapshots.ts";
+import { touchRecent } from "./mru.ts";
 
 /** Spares are kept for this many (prelude, memory limit) kinds; older kinds are dropped. */
 const MAX_KINDS = 2;
@@ -170,23 +171,21 @@ export class SparePool {
   }
 
   private touch(key: number, memoryLimitMb: number): Kind {
-    const index = this.kinds.findIndex((k) => k.key === key && k.memoryLimitMb === memoryLimitMb);
-    const kind = index >= 0 ? this.kinds.splice(index, 1)[0] : undefined;
-    const current = kind ?? {
-      key,
-      memoryLimitMb,
-      blanks: [],
-      installed: [],
-      config: undefined,
-      repeated: false,
-      filling: false,
-    };
-    this.kinds.push(current);
-    while (this.kinds.length > MAX_KINDS) {
-      const oldest = this.kinds.shift();
-      if (oldest !== undefined) this.drop(oldest);
-    }
-    return current;
+    return touchRecent(
+      this.kinds,
+      (k) => k.key === key && k.memoryLimitMb === memoryLimitMb,
+      () => ({
+        key,
+        memoryLimitMb,
+        blanks: [],
+        installed: [],
+        config: undefined,
+        repeated: false,
+        filling: false,
+      }),
+      MAX_KINDS,
+      (k) => this.drop(k),
+    );
   }
 
   private drop(kind: Kind): void {
