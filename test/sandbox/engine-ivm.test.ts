@@ -59,7 +59,9 @@ describe("isolated-vm engine: cells", () => {
       const threw = await s.run({ ...cell(""), code: `${count} throw new RangeError("at the top");` });
       expect(threw.status).toBe("compile_error");
       expect(threw.error).toMatchObject({ name: "RangeError", message: "at the top" });
-      expect((await s.run(cell("return { value: runs };"))).runnerResult?.value).toBe("2");
+      const stackless = await s.run({ ...cell(""), code: `${count} throw { stack: "" };` });
+      expect(stackless.status).toBe("compile_error");
+      expect((await s.run(cell("return { value: runs };"))).runnerResult?.value).toBe("3");
     });
   });
 

@@ -82,6 +82,8 @@ const install = $0;
 const realNow = Date.now;
 // Called through a variable, eval is indirect: the cell script runs at global scope, as a script.
 const evaluate = eval;
+const syntaxErrorProto = SyntaxError.prototype;
+const getProto = Object.getPrototypeOf;
 return (callTool, report, configJson) => {
 const runner = install({ callTool, report }, configJson);
 if (typeof runner !== "object" || runner === null) throw new TypeError("prelude install must return the runner");
@@ -126,8 +128,9 @@ methods.push((source, optionsJson, filename) => {
     let info;
     try {
       const stack = String(error.stack);
-      // Only frames of a script that ran name its sourceURL.
-      if (!stack.includes(filename + ":")) return "${NOT_EVALUATED}";
+      // A parse error is a SyntaxError naming no frame of the script (only a script that ran has
+      // frames, and they name its sourceURL).
+      if (getProto(error) === syntaxErrorProto && !stack.includes(filename + ":")) return "${NOT_EVALUATED}";
       info = { name: String(error.name), message: String(error.message), stack };
     } catch {
       info = { name: "Error", message: "the cell script threw a value that cannot be read" };
