@@ -19,6 +19,29 @@ const ASSERT_TESTS = `const assert = require("assert");\nassert.strictEqual(add(
 const ASYNC_TESTS = `test("async", async () => { expect(await add(1, 2)).toBe(3); });`;
 const DECLARING_TESTS = `const cases = [[1, 2, 3], [2, 2, 4]];\nfor (const [a, b, s] of cases) test("case " + a, () => expect(add(a, b)).toBe(s));`;
 
+/**
+ * Tampering with the realm, each beside a correct solution: the integrity check must fail the
+ * program and name what changed (a value, a getter, an attribute, a key, a prototype, a global).
+ */
+const tamperings: Array<[code: string, named: string]> = [
+  ["Object.is = () => true;", "Object.is"],
+  ['Object.defineProperty(Object, "is", { get() { return () => true; }, configurable: true });', "Object.is"],
+  [
+    'Object.defineProperty(RegExp.prototype, "flags", { get() { return ""; }, configurable: true });',
+    "RegExp.prototype.flags",
+  ],
+  ['Object.defineProperty(Array.prototype, "push", { enumerable: true });', "Array.prototype.push"],
+  ["Array.prototype.sum = function () { return 0; };", "Array.prototype.sum (added)"],
+  ["delete Array.prototype.includes;", "Array.prototype.includes"],
+  ["Object.setPrototypeOf(Map.prototype, null);", "Map.prototype (prototype)"],
+  ["Object.preventExtensions(Set.prototype);", "Set.prototype (extensibility)"],
+  ["globalThis.JSON = { stringify: () => '' , parse: () => 0 };", "globalThis.JSON"],
+  [
+    "Object.defineProperty(Object.getPrototypeOf([][Symbol.iterator]()), 'next', { value: () => ({ done: true }) });",
+    "%ArrayIteratorPrototype%.next",
+  ],
+];
+
 /** Wrong solutions that try to game the grader. None may pass. */
 const hacks: Array<{ name: string; program: string; tests?: string }> = [
   { name: "overwrites expect", program: `${WRONG}expect = () => ({ toBe() {}, toEqual() {} });` },
@@ -43,6 +66,7 @@ const hacks: Array<{ name: string; program: string; tests?: string }> = [
     tests: ASSERT_TESTS,
   },
   { name: "patches Object.is", program: `${WRONG}Object.is = () => true;` },
+
   { name: "patches JSON.stringify", program: `${WRONG}JSON.stringify = () => "same";` },
   {
     name: "patches Array.prototype",
@@ -116,6 +140,15 @@ describe.each(["isolated-vm", "quickjs"] as EngineName[])("gradeProgram: %s", (e
   it("a program that does not parse fails", async () => {
     const r = await grade(`${PROMPT}  return a +;\n}\n`);
     expect(r).toMatchObject({ passed: false, infra: false, error: { kind: "syntax" } });
+  });
+
+  it("fails a correct solution that tampered with the realm, naming what changed", async () => {
+    for (const [code, named] of tamperings) {
+      const r = await grade(`${CORRECT}${code}`, ASSERT_TESTS);
+      expect(r.passed, code).toBe(false);
+      expect(r.reason, code).toContain(named);
+    }
+    expect((await grade(CORRECT, ASSERT_TESTS)).passed).toBe(true);
   });
 
   for (const hack of hacks) {
