@@ -81,6 +81,11 @@ export class Session {
 export class SessionManager {
   readonly #options: SessionManagerOptions;
   readonly #sessions = new Map<string, Session>();
+  /**
+   * Sessions already out of the map whose environment is still being closed (after their
+   * in-flight step): shutdown waits for these too, so no sandbox outlives the server.
+   */
+  readonly #closing = new Set<Promise<void>>();
   #accepting = true;
 
   constructor(options: SessionManagerOptions) {
@@ -140,14 +145,22 @@ export class SessionManager {
     if (!session.markClosed()) return;
     this.#sessions.delete(session.id);
     this.#options.logger.log("info", "session_close", { session_id: session.id, kind: session.kind, reason });
-    await session.drained();
+    const done = (async () => {
+      await session.drained();
+      try {
+        await session.env.close();
+      } catch (error) {
+        this.#options.logger.log("warn", "env_close_failed", {
+          session_id: session.id,
+          message: String(error),
+        });
+      }
+    })();
+    this.#closing.add(done);
     try {
-      await session.env.close();
-    } catch (error) {
-      this.#options.logger.log("warn", "env_close_failed", {
-        session_id: session.id,
-        message: String(error),
-      });
+      await done;
+    } finally {
+      this.#closing.delete(done);
     }
   }
 
@@ -168,6 +181,8 @@ export class SessionManager {
         return this.#closeNow(s, "shutdown");
       }),
     );
+    // Closes begun before the shutdown (a disconnect mid-step, an idle timeout) end with their step.
+    await Promise.all([...this.#closing]);
   }
 
   /** Like close() but does not wait for queued work (used after the grace period). */

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { liveSandboxCount } from "../../sandbox/index.ts";
 import { EnvClient } from "../../src/client/index.ts";
 import { createServer, IDLE_CLOSE_CODE, SHUTDOWN_CLOSE_CODE } from "../../src/server/index.ts";
 import { eventually, getJson, postJson, RawSocket, startServer, stopEngines } from "./helpers.ts";
@@ -135,6 +136,22 @@ describe("idle timeout and disconnects", () => {
 });
 
 describe("graceful shutdown", () => {
+  it("waits for sessions that were already closing (a disconnect mid-step): no sandbox outlives it", async () => {
+    const server = await startServer();
+    const before = liveSandboxCount();
+    const ws = await RawSocket.open(server.wsUrl);
+    await ws.request({ type: "reset", data: {} });
+    expect(liveSandboxCount()).toBe(before + 1);
+    ws.send({ type: "step", data: { code: "let n = 0; for (let i = 0; i < 1e8; i++) n += i; n" } });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    ws.ws.terminate();
+    // Out of the session map at once; its environment closes only when the step has ended.
+    await eventually(() => server.sessions.size === 0);
+    expect(liveSandboxCount()).toBe(before + 1);
+    await server.close();
+    expect(liveSandboxCount()).toBe(before);
+  });
+
   it("lets the in-flight step finish, replies, closes with 1001 and disposes every environment", async () => {
     const server = await startServer();
     const client = await EnvClient.connect(server.url);
