@@ -97,18 +97,15 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     headers: { "content-type": "application/json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json: json as Record<string, unknown>, text, headers: response.headers };
+  return readResponse(response);
 }
 
 export async function getJson(url: string) {
-  const response = await fetch(url);
+  return readResponse(await fetch(url));
+}
+
+/** Status, body text, the body as JSON (undefined when it is not JSON) and headers. */
+async function readResponse(response: Response) {
   const text = await response.text();
   let json: unknown;
   try {
