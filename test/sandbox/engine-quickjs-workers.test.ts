@@ -63,15 +63,17 @@ describe("QuickJS engine: workers", () => {
   });
 
   it("a run past its deadline waits while the worker runs another cell still within its own", async () => {
-    await using engine = createQuickJsEngine({ workers: 1, watchdogGraceMs: 200 });
+    // The grace leaves room for a worker thread starved of CPU under a full parallel test run
+    // (with 200 ms, `waiting`'s own begin was once caught still running past its deadline).
+    await using engine = createQuickJsEngine({ workers: 1, watchdogGraceMs: 600 });
     const pending: PendingTool[] = [];
     const waiting = await engine.createSession(config, echoTools(pending));
     const busy = await engine.createSession(config, echoTools(pending));
-    // `waiting` passes its deadline (100 + 200 ms) while `busy` holds the thread for ~1.2 s, which
+    // `waiting` passes its deadline (100 + 600 ms) while `busy` holds the thread for ~2 s, which
     // is within busy's own limit: nobody wedged anything, so the worker must not be replaced.
     const short = waiting.run(cell("await later(1); return 'late';", 100));
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const spin = "const end = Date.now() + 1200; while (Date.now() < end) {} return 'spun';";
+    const spin = "const end = Date.now() + 2000; while (Date.now() < end) {} return 'spun';";
     const long = await busy.run(cell(spin, 5_000));
     expect(long.runnerResult?.value).toBe("'spun'");
     expect(await short).toMatchObject({ status: "timeout", stateLost: false });
