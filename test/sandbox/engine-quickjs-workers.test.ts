@@ -68,8 +68,11 @@ describe("QuickJS engine: workers", () => {
     await using engine = createQuickJsEngine({ workers: 1, watchdogGraceMs: 600 });
     const pending: PendingTool[] = [];
     const waiting = await engine.createSession(config, echoTools(pending));
-    const busy = await engine.createSession(config, echoTools(pending));
-    // `waiting` passes its deadline (100 + 600 ms) while `busy` holds the thread for ~2 s, which
+    // A real clock: on the virtual one the spin below ends after 2M readings, which on a loaded
+    // machine could come before `waiting`'s deadline, and the scenario would not happen.
+    const realClock = { ...config, preludeConfig: { ...config.preludeConfig, realTime: true } };
+    const busy = await engine.createSession(realClock, echoTools(pending));
+    // `waiting` passes its deadline (100 + 600 ms) while `busy` holds the thread for 2 s, which
     // is within busy's own limit: nobody wedged anything, so the worker must not be replaced.
     const short = waiting.run(cell("await later(1); return 'late';", 100));
     await new Promise((resolve) => setTimeout(resolve, 20));
