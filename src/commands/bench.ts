@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { benchSandbox } from "../../sandbox/index.ts";
+import { benchSandbox, CodeActError } from "../../sandbox/index.ts";
 import { type BenchRow, benchGrader } from "../eval/bench.ts";
 import { benchServer } from "../server/index.ts";
 
@@ -16,8 +16,11 @@ Usage:
 
 Sandbox: trivial-cell step latency p50/p99 per engine, session create, cells/s with concurrent
 sessions, against new Function in the host (the floor) and one node -e process per cell.
-Grader: HumanEval-X JS references graded by the pool vs one node process per sample.
+Grader: HumanEval-X JS references graded by the pool vs one node process per sample (same
+concurrency), and empty samples graded by the pool (the fixed cost of a sample).
 Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.`;
+
+const PARTS = ["sandbox", "grader", "server"] as const;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -36,6 +39,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const parts = new Set(values.only.split(",").map((s) => s.trim()));
+  const unknown = [...parts].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) {
+    const got = unknown.map((p) => `'${p}'`).join(", ");
+    throw new CodeActError("INVALID_ARGUMENT", `--only takes ${PARTS.join(", ")} (got ${got})`);
+  }
   const rows: Array<BenchRow & { part: string }> = [];
   const add = (part: string, list: BenchRow[]) => {
     for (const row of list) {

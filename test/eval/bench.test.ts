@@ -1,0 +1,77 @@
+/**
+ * `codeact-env bench --only grader` end to end on a few HumanEval-X tasks (the suite used by path,
+ * cut into a temporary dir): the rows a reader compares are there and hold real measurements.
+ * Figures are printed, never asserted against targets (these machines are shared and noisy).
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const exec = promisify(execFile);
+const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
+const SUITE = resolve(import.meta.dirname, "../../../shared/suites/humaneval-x-js.jsonl");
+const TASKS = 6;
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "codeact-bench-"));
+  const lines = (await readFile(SUITE, "utf8")).split("\n").slice(0, TASKS);
+  await writeFile(join(dir, "humaneval-x-js.jsonl"), `${lines.join("\n")}\n`);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function bench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, "bench", ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("codeact-env bench --only grader", () => {
+  it("grades the references, a node process per sample and empty samples; --json rows", async () => {
+    const { code, stdout } = await bench(["--quick", "--only", "grader", "--suites-dir", dir, "--json"]);
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<{ part: string; name: string; value: number; note?: string }>;
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    expect(rows.every((r) => r.part === "grader" && Number.isFinite(r.value) && r.value > 0)).toBe(true);
+    expect(byName.get("grade humaneval-x-js references (isolated-vm)")?.note).toBe(
+      `${TASKS} samples, ${TASKS} passed`,
+    );
+    const ours = byName.get("grade: per sample (ours)")?.value ?? Number.NaN;
+    const node = byName.get("grade: per sample, one node process each")?.value ?? Number.NaN;
+    const empty = byName.get("grade: per empty sample (realm, harness, checks)")?.value ?? Number.NaN;
+    expect(byName.get("grade: speed-up vs node per sample")?.value).toBeCloseTo(node / ours, 6);
+    expect(byName.get("grade: speed-up ceiling (empty samples)")?.value).toBeCloseTo(node / empty, 6);
+    expect(byName.get("grade: per sample, one node process each")?.note).toMatch(
+      /^6 samples, concurrency \d+$/,
+    );
+  });
+
+  it("rejects an unknown part with exit 2, naming it", async () => {
+    const { code, stderr, stdout } = await bench(["--only", "grader,grade"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--only takes sandbox, grader, server (got 'grade')");
+    expect(stdout).toBe("");
+  });
+
+  it("says the grader was skipped when the suite is not there", async () => {
+    const { code, stderr, stdout } = await bench([
+      "--only",
+      "grader",
+      "--suites-dir",
+      join(dir, "none"),
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(stderr).toContain("grader skipped");
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+});
