@@ -16,8 +16,8 @@ Usage:
 
 Sandbox: trivial-cell step latency p50/p99 per engine, session create, cells/s with concurrent
 sessions, against new Function in the host (the floor) and one node -e process per cell.
-Grader: HumanEval-X JS references graded by the pool vs one node process per sample (same
-concurrency), and empty samples graded by the pool (the fixed cost of a sample).
+Grader: HumanEval-X JS references graded by the pool of each engine vs one node process per sample
+(same concurrency), and empty samples graded by the pool (the fixed cost of a sample).
 Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.`;
 
 const PARTS = ["sandbox", "grader", "server"] as const;
