@@ -30,7 +30,8 @@ Options:
   --solutions     canonical: grade each task's reference solution (a self-check of the suite; tasks
                   without one are skipped); wrong: grade an empty body (every task must then fail)
                   (default when neither --completions nor --agent is given: canonical)
-  --engine        sandbox engine (default isolated-vm)
+  --engine        sandbox engine (default isolated-vm; quickjs grades ~5x slower: each sample
+                  compiles the whole in-sandbox prelude, see README "Performance")
   --concurrency   samples graded at once (default ${defaultConcurrency()})
   --k             pass@k values (default 1,10,100; a k is reported when tasks have >= k samples)
   --timeout-ms    wall-time limit of each cell (default 10000)
