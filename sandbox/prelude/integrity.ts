@@ -101,7 +101,8 @@ function sameKeys(a: PropertyKey[], b: PropertyKey[]): boolean {
 
 /**
  * Reads each property once, and looks for added keys only when the key list changed: checked
- * after every test, this walk over ~2,000 properties is most of what grading costs per test.
+ * after every test, this walk over ~850 properties (~620 of builtins, ~180 of the frozen harness,
+ * the global bindings) is most of what grading costs per test.
  */
 function diff(e: Entry, out: string[]): void {
   const target = e.target;
