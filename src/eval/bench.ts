@@ -1,7 +1,7 @@
 /**
- * Grader benchmark: the reference solutions of a HumanEval-style suite graded by our sandbox pool (each engine)
- * versus the suite's original way (one `node` process per sample), both with the same
- * concurrency, measured in the same run.
+ * Grader benchmark: the reference solutions of a HumanEval-style suite graded by each engine's
+ * sandbox pool versus the suite's original way (one `node` process per sample), both with the
+ * same concurrency, measured in the same run.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -104,8 +104,12 @@ async function emptySamples(count: number, engine: EngineName, concurrency: numb
     engine,
   }));
   const t0 = performance.now();
-  await mapConcurrent(empty, concurrency, (input) => gradeProgram(input));
-  return performance.now() - t0;
+  const results = await mapConcurrent(empty, concurrency, (input) => gradeProgram(input));
+  const ms = performance.now() - t0;
+  // A figure from failing runs (an infra error is quick) would flatter the sandbox.
+  const failed = results.find((r) => !r.passed);
+  if (failed !== undefined) throw new Error(`an empty sample did not pass: ${failed.reason ?? "no reason"}`);
+  return ms;
 }
 
 /** The original harness's way: write prompt + solution + tests to a file and run `node` on it. */

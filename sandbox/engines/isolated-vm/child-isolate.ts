@@ -312,18 +312,21 @@ export async function installBlank(blank: Blank, configJson: string, sync: boole
   }
 }
 
-/** Takes the runner's methods out of the array INSTALL_WRAPPER's installer returned. */
+/**
+ * Takes the runner's methods out of the array INSTALL_WRAPPER's installer returned. `retire` is
+ * also handed those method handles, for a caller that must release them (a reused isolate).
+ */
 export function withMethods(
   isolate: ivm.Isolate,
   context: ivm.Context,
   methods: ivm.Reference<ivm.Reference[]>,
   bridge: BridgeSlot,
   scratch: ivm.Context | undefined,
-  retire: (reusable: boolean) => void,
+  retire: (reusable: boolean, methodRefs: readonly ivm.Reference[]) => void,
 ): Installed {
-  const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin, evalBegin] = [
-    0, 1, 2, 3, 4, 5, 6,
-  ].map((i) => methods.getSync(i, { reference: true }) as ivm.Reference) as [
+  const refs = [0, 1, 2, 3, 4, 5, 6].map((i) => methods.getSync(i, { reference: true }) as ivm.Reference);
+  methods.release();
+  const [begin, poll, resolveTool, finish, pollFinish, pollFinishAfterBegin, evalBegin] = refs as [
     ivm.Reference,
     ivm.Reference,
     ivm.Reference,
@@ -332,7 +335,6 @@ export function withMethods(
     ivm.Reference,
     ivm.Reference,
   ];
-  methods.release();
   return {
     isolate,
     context,
@@ -345,7 +347,7 @@ export function withMethods(
     evalBegin,
     bridge,
     scratch,
-    retire,
+    retire: (reusable) => retire(reusable, refs),
   };
 }
 

@@ -147,25 +147,15 @@ export class SnapshotPool {
       context.release();
       throw error;
     }
-    const installed = withMethods(isolate, context, methods, bridge, undefined, (reusable) => {
+    return withMethods(isolate, context, methods, bridge, undefined, (reusable, methodRefs) => {
       // Handles into this context would keep it alive in a reused isolate. After an
       // out-of-memory ivm has disposed the isolate, and with it every handle.
       if (!isolate.isDisposed) {
-        for (const ref of [
-          installed.begin,
-          installed.poll,
-          installed.resolveTool,
-          installed.finish,
-          installed.pollFinish,
-          installed.pollFinishAfterBegin,
-          installed.evalBegin,
-        ])
-          ref.release();
+        for (const ref of methodRefs) ref.release();
         context.release();
       }
       this.giveBack(kind, pooled, reusable);
     });
-    return installed;
   }
 
   private giveBack(kind: Kind, pooled: Pooled, reusable: boolean): void {
