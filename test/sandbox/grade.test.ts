@@ -66,7 +66,6 @@ const hacks: Array<{ name: string; program: string; tests?: string }> = [
     tests: ASSERT_TESTS,
   },
   { name: "patches Object.is", program: `${WRONG}Object.is = () => true;` },
-
   { name: "patches JSON.stringify", program: `${WRONG}JSON.stringify = () => "same";` },
   {
     name: "patches Array.prototype",
