@@ -49,6 +49,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${ENV_VERSION}\n`);
     return 0;
   }
+  const tooOld = nodeVersionProblem(process.versions.node);
+  if (tooOld !== undefined) {
+    process.stderr.write(`codeact-env: ${tooOld}\n`);
+    return 1;
+  }
   const command = COMMANDS[name];
   if (!command) {
     process.stderr.write(`codeact-env: unknown command '${name}'\n\n${MAIN_HELP}\n`);
@@ -61,6 +66,16 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     await shutdownEngines();
   }
+}
+
+/**
+ * isolated-vm ships builds for Node 22 and 24 only, and on an older Node it fails in each sandbox
+ * process with a native-module stack and "the sandbox process ... was lost": say so up front.
+ */
+export function nodeVersionProblem(version: string): string | undefined {
+  const major = Number(version.split(".")[0]);
+  if (major >= 22) return undefined;
+  return `Node >= 22 is needed (this is ${version}); on an older machine, \`. .ci/node22.sh\` in a checkout puts the npm registry's node@22 first on PATH (README, "Set up")`;
 }
 
 function reportError(command: string, error: unknown): number {

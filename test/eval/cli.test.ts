@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { nodeVersionProblem } from "../../src/cli.ts";
 import { builtinTasks } from "../../tasks/index.ts";
 
 const exec = promisify(execFile);
@@ -90,6 +91,14 @@ describe("codeact-env eval", () => {
     expect(s.code).toBe(2);
     const t = await cli(["eval", "--resume"]);
     expect(t.stderr).toMatch(/--resume needs --out/);
+  });
+});
+
+describe("codeact-env on an old Node", () => {
+  it("names the Node it needs before any command runs", () => {
+    expect(nodeVersionProblem("20.20.2")).toMatch(/^Node >= 22 is needed \(this is 20\.20\.2\)/);
+    expect(nodeVersionProblem("22.23.3")).toBeUndefined();
+    expect(nodeVersionProblem("24.21.0")).toBeUndefined();
   });
 });
 
