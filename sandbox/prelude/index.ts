@@ -11,9 +11,10 @@
  *
  * ## Grading mode (`PreludeConfig.grading`), for grade.ts
  *
- * The harness globals (describe, test, it, xit, xtest, xdescribe, fit, fdescribe, before/after
- * hooks, expect, jest, assert, require, and the tool functions) are non-writable, non-configurable
- * globals and their objects are frozen; `.only` is ignored (treated as a normal test) so solution
+ * Every session runs under lockdown.ts (intrinsics frozen, global bindings read-only). In grading
+ * the harness globals (describe, test, it, xit, xtest, xdescribe, fit, fdescribe, before/after
+ * hooks, expect, jest, assert, require, and the tool functions) are locked too and their objects
+ * frozen; `.only` is ignored (treated as a normal test) so solution
  * code cannot skip the hidden tests; expect.extend cannot replace a built-in matcher. The harness
  * calls only built-ins captured at install. Reports (`RawCellResult.reports`, in order):
  *
@@ -26,14 +27,10 @@
  *                 test ran. Missing => the run was cut short (timeout, stuck, crash).
  * - `error`       data: JSON `{name, message}`; the first uncaught error of the cell (the body
  *                 threw/rejected, a timer callback threw outside a test, or the cell never settled).
- * - `integrity`   data: `ok`, or a JSON array of tampered names (e.g. `"Array.prototype.push"`,
- *                 `"globalThis.JSON"`, `"%ArrayIteratorPrototype%.next"`); sent at finish(). The
- *                 intrinsics are compared with their snapshot after every test and at finish (the
- *                 first tampering seen is kept, so restoring a built-in later does not hide it).
  *
  * A program passes when: no `error` report; and, if it registered tests, `run_end` arrived, the
- * number of `test` reports equals `registered`, none failed (skipped ones come from `.skip`); and
- * `integrity` is `ok`. Trust the reports, not RunnerResult.tests alone (it is built by the same
+ * number of `test` reports equals `registered`, none failed (skipped ones come from `.skip`).
+ * Tampering is prevented, not detected: see lockdown.ts. Trust the reports, not RunnerResult.tests alone (it is built by the same
  * harness but returned at the end, after agent code had its last chance to run).
  */
 import { existsSync } from "node:fs";

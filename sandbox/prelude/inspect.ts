@@ -9,6 +9,7 @@ import {
   type Any,
   dateGetTime,
   dateToISO,
+  descriptorValue,
   drain,
   fnToString,
   isError,
@@ -20,6 +21,7 @@ import {
   RE,
   S,
   SymbolToStringTag,
+  safeGet,
   setSize,
   setValues,
   symbolToString,
@@ -126,10 +128,10 @@ function formatValue(ctx: Ctx, v: Any, recurseTimes: number, top = false): strin
 function constructorName(v: Any): string | null {
   let obj = v;
   for (let i = 0; obj !== null && i < 1000; i++) {
-    const desc = O.getOwnPropertyDescriptor(obj, "constructor");
-    if (desc && typeof desc.value === "function" && desc.value.name !== "") {
-      const proto = O.getOwnPropertyDescriptor(desc.value, "prototype");
-      if (proto && proto.value === obj) return S.String(desc.value.name);
+    const ctor = safeGet(obj, "constructor");
+    if (typeof ctor === "function" && ctor.name !== "") {
+      const proto = O.getOwnPropertyDescriptor(ctor, "prototype");
+      if (proto && proto.value === obj) return S.String(ctor.name);
     }
     obj = O.getPrototypeOf(obj);
   }
@@ -367,10 +369,11 @@ function formatProperty(
 ): string {
   const desc = O.getOwnPropertyDescriptor(v, key);
   let str: string;
+  const tamed = desc !== undefined && !("value" in desc) && descriptorValue(desc) !== undefined;
   if (desc === undefined) str = "undefined";
-  else if ("value" in desc) {
+  else if ("value" in desc || tamed) {
     ctx.indentationLvl += 2;
-    str = formatValue(ctx, desc.value, recurseTimes + 1);
+    str = formatValue(ctx, descriptorValue(desc), recurseTimes + 1);
     ctx.indentationLvl -= 2;
   } else if (desc.get !== undefined) str = desc.set !== undefined ? "[Getter/Setter]" : "[Getter]";
   else str = desc.set !== undefined ? "[Setter]" : "undefined";

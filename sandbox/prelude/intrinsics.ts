@@ -113,11 +113,26 @@ export const bigintToString = uncurry(BigInt.prototype.toString) as (b: bigint) 
 export const numberToString = uncurry(Number.prototype.toString) as (n: number) => string;
 export const globalObject: Any = globalThis;
 
+const weakGet = WeakMap.prototype.get;
+const weakSet = WeakMap.prototype.set;
+/** Getters lockdown.ts made from data properties of prototypes (override taming), to their values. */
+const tamedGetters = new WeakMap<object, unknown>();
+
+export function registerTamedGetter(getter: object, value: unknown): void {
+  apply(weakSet, tamedGetters, [getter, value]);
+}
+
+/** The value of a property descriptor: its data value, or a tamed property's original value. */
+export function descriptorValue(desc: PropertyDescriptor | undefined): Any {
+  if (desc === undefined) return undefined;
+  if ("value" in desc) return desc.value;
+  return desc.get === undefined ? undefined : apply(weakGet, tamedGetters, [desc.get]);
+}
+
 /** Reads an own data property without running getters or Proxy traps that could throw out of the harness. */
 export function safeGet(obj: Any, key: PropertyKey): Any {
   try {
-    const desc = O.getOwnPropertyDescriptor(obj, key);
-    return desc && "value" in desc ? desc.value : undefined;
+    return descriptorValue(O.getOwnPropertyDescriptor(obj, key));
   } catch {
     return undefined;
   }

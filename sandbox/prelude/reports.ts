@@ -7,5 +7,4 @@ export const REPORT = {
   test: "test",
   runEnd: "run_end",
   error: "error",
-  integrity: "integrity",
 } as const;

@@ -33,8 +33,6 @@ export type Report = (kind: string, data: string) => void;
 export interface RunnerHooks {
   grading: boolean;
   report: Report;
-  /** Names of tampered intrinsics ([] when intact); called after each test and at finish. */
-  integrity: () => string[];
 }
 
 type ErrorInfo = NonNullable<RunnerResult["error"]>;
@@ -62,7 +60,6 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
   let value: string | undefined;
   let error: ErrorInfo | undefined;
   let cases: TestCaseResult[] = [];
-  let tampered: string[] = [];
 
   const report = (kind: string, data: string): void => {
     if (hooks.grading) apply(hooks.report, undefined, [kind, data]);
@@ -72,10 +69,6 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
     error = errorInfo(e);
     report(REPORT.error, J.stringify({ name: error.name, message: error.message }));
   };
-  const checkIntegrity = (): void => {
-    if (!hooks.grading || tampered.length > 0) return;
-    tampered = hooks.integrity();
-  };
   uncaught.handler = (e) => {
     if (!active) return;
     if (guard.abort !== undefined) guard.abort(e);
@@ -83,7 +76,6 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
   };
   const onCase = (c: TestCaseResult): void => {
     A.push(cases, c);
-    checkIntegrity();
     report(REPORT.test, J.stringify(c));
   };
   const runTests = (myGen: number): void => {
@@ -181,10 +173,6 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
     if (error !== undefined) result.error = error;
     if (registry.count > 0 || cases.length > 0) result.tests = tally(cases);
     if (stuck) result.stuck = true;
-    if (hooks.grading) {
-      checkIntegrity();
-      report(REPORT.integrity, tampered.length === 0 ? "ok" : J.stringify(tampered));
-    }
     gen++;
     active = false;
     guard.abort = undefined;

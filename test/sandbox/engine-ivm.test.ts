@@ -86,7 +86,7 @@ describe("isolated-vm engine: cells", () => {
       async (s) => {
         const result = await s.run(cell("test('adds', () => { if (1 + 1 !== 2) throw new Error('no'); });"));
         expect(result.status).toBe("completed");
-        expect(result.reports.map(([kind]) => kind)).toEqual(["registered", "test", "run_end", "integrity"]);
+        expect(result.reports.map(([kind]) => kind)).toEqual(["registered", "test", "run_end"]);
         expect(JSON.parse(result.reports[1]?.[1] ?? "{}")).toMatchObject({ name: "adds", status: "passed" });
         expect(result.runnerResult?.tests).toMatchObject({ passed: 1, failed: 0, total: 1 });
       },

@@ -20,25 +20,37 @@ const ASYNC_TESTS = `test("async", async () => { expect(await add(1, 2)).toBe(3)
 const DECLARING_TESTS = `const cases = [[1, 2, 3], [2, 2, 4]];\nfor (const [a, b, s] of cases) test("case " + a, () => expect(add(a, b)).toBe(s));`;
 
 /**
- * Tampering with the realm, each beside a correct solution: the integrity check must fail the
- * program and name what changed (a value, a getter, an attribute, a key, a prototype, a global).
+ * Tampering with the realm (a value, a getter, an attribute, an added or deleted key, a prototype,
+ * extensibility, a global binding, a hidden iterator prototype): refused before it happens, so
+ * the probe after it (run in the same session) still sees the original built-in.
  */
-const tamperings: Array<[code: string, named: string]> = [
-  ["Object.is = () => true;", "Object.is"],
-  ['Object.defineProperty(Object, "is", { get() { return () => true; }, configurable: true });', "Object.is"],
+const tamperings: Array<[code: string, probe: string]> = [
+  ["Object.is = () => true;", "Object.is(1, 2) === false"],
+  [
+    'Object.defineProperty(Object, "is", { get() { return () => true; }, configurable: true });',
+    "Object.is(1, 2) === false",
+  ],
   [
     'Object.defineProperty(RegExp.prototype, "flags", { get() { return ""; }, configurable: true });',
-    "RegExp.prototype.flags",
+    "/a/g.flags === 'g'",
   ],
-  ['Object.defineProperty(Array.prototype, "push", { enumerable: true });', "Array.prototype.push"],
-  ["Array.prototype.sum = function () { return 0; };", "Array.prototype.sum (added)"],
-  ["delete Array.prototype.includes;", "Array.prototype.includes"],
-  ["Object.setPrototypeOf(Map.prototype, null);", "Map.prototype (prototype)"],
-  ["Object.preventExtensions(Set.prototype);", "Set.prototype (extensibility)"],
-  ["globalThis.JSON = { stringify: () => '' , parse: () => 0 };", "globalThis.JSON"],
+  [
+    'Object.defineProperty(Array.prototype, "push", { enumerable: true });',
+    "!Object.prototype.propertyIsEnumerable.call(Array.prototype, 'push')",
+  ],
+  ["Array.prototype.sum = function () { return 0; };", "[].sum === undefined"],
+  ["delete Array.prototype.includes;", "[1].includes(1)"],
+  ["Object.setPrototypeOf(Map.prototype, null);", "Object.getPrototypeOf(Map.prototype) === Object.prototype"],
+  ["Object.preventExtensions(Set.prototype); Set.prototype.x = 1;", "new Set().x === undefined"],
+  ["globalThis.JSON = { stringify: () => '' , parse: () => 0 };", "JSON.stringify([1]) === '[1]'"],
+  ["JSON = { stringify: () => '' };", "JSON.stringify([1]) === '[1]'"],
   [
     "Object.defineProperty(Object.getPrototypeOf([][Symbol.iterator]()), 'next', { value: () => ({ done: true }) });",
-    "%ArrayIteratorPrototype%.next",
+    "[...[1, 2]].length === 2",
+  ],
+  [
+    "Object.defineProperty(Object.prototype, Symbol.toStringTag, { get() { return 'X'; }, configurable: true });",
+    "Object.prototype.toString.call([]) === '[object Array]'",
   ],
 ];
 
@@ -141,13 +153,15 @@ describe.each(["isolated-vm", "quickjs"] as EngineName[])("gradeProgram: %s", (e
     expect(r).toMatchObject({ passed: false, infra: false, error: { kind: "syntax" } });
   });
 
-  it("fails a correct solution that tampered with the realm, naming what changed", async () => {
-    for (const [code, named] of tamperings) {
-      const r = await grade(`${CORRECT}${code}`, ASSERT_TESTS);
-      expect(r.passed, code).toBe(false);
-      expect(r.reason, code).toContain(named);
+  it("refuses tampering with the realm: the built-ins are unchanged after every attempt", async () => {
+    for (const [code, probe] of tamperings) {
+      const program = [
+        { code: `${WRONG}try { ${code} } catch {}`, language: "js" as const },
+        { code: `if (!(${probe})) throw new Error("tampered");`, language: "js" as const },
+      ];
+      const r = await gradeProgram({ program, tests: JEST_TESTS, language: "js", engine, limits: LIMITS });
+      expect(r.reason, code).toMatch(/tests failed/);
     }
-    expect((await grade(CORRECT, ASSERT_TESTS)).passed).toBe(true);
   });
 
   for (const hack of hacks) {

@@ -1,0 +1,249 @@
+/**
+ * The lockdown every session runs under, before any agent code: what the agent's cells see is what
+ * grading sees. Prevention, not detection: a check that runs after the program cannot see a patch
+ * that lives only for the length of one assertion, so nothing shared may be patched at all.
+ *
+ * - Every object reachable from the global object's bindings (constructors, prototypes, their
+ *   methods and accessors, and the hidden intrinsics such as %IteratorPrototype%, reached through
+ *   objects made here) is frozen, SES-style. The global object itself stays extensible (cells
+ *   declare their names on it) but every binding present at lockdown is read-only and cannot be
+ *   deleted or redefined, so `JSON = fake` cannot re-point a name the tests look up, not even
+ *   for one microtask.
+ * - Override taming: on a frozen prototype, a data property such as `toString` would make
+ *   `obj.toString = f` on an ordinary object throw (or do nothing, in sloppy code): the "override
+ *   mistake". The usual names are turned into accessors whose setter defines the property on the
+ *   object assigned to, so ordinary code (`this.name = "MyError"`, `Foo.prototype.toString = f`)
+ *   works as in Node.
+ *
+ * `mutable` names (console, and the harness outside grading) keep their objects unfrozen and their
+ * bindings writable.
+ */
+import {
+  A,
+  type Any,
+  apply,
+  globalObject,
+  O,
+  ownKeys,
+  registerTamedGetter,
+  TypeErrorCtor,
+} from "./intrinsics.ts";
+
+/** Names whose data properties are turned into accessors on every frozen prototype. */
+const TAMED = [
+  "constructor",
+  "toString",
+  "toLocaleString",
+  "valueOf",
+  "toJSON",
+  "name",
+  "message",
+  "stack",
+  "cause",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "propertyIsEnumerable",
+  "push",
+  "pop",
+  "concat",
+  "join",
+  "slice",
+  "map",
+  "filter",
+  "forEach",
+  "reduce",
+  "indexOf",
+  "includes",
+  "get",
+  "set",
+  "has",
+  "add",
+  "delete",
+  "clear",
+  "keys",
+  "values",
+  "entries",
+  "size",
+  "exec",
+  "test",
+  "then",
+  "catch",
+  "finally",
+  "next",
+  "return",
+  "throw",
+  Symbol.iterator,
+  Symbol.asyncIterator,
+  Symbol.toStringTag,
+  Symbol.toPrimitive,
+];
+
+function isObject(v: unknown): v is object {
+  return v !== null && (typeof v === "object" || typeof v === "function");
+}
+
+/** Turns a data property of a prototype into a getter/setter pair (SES's enablePropertyOverrides). */
+function tame(proto: Any, key: PropertyKey): void {
+  const desc = O.getOwnPropertyDescriptor(proto, key);
+  if (desc === undefined || !("value" in desc) || !desc.configurable) return;
+  const value = desc.value;
+  const getter = {
+    get [key]() {
+      return value;
+    },
+  };
+  const setter = {
+    set [key](next: unknown) {
+      const self: unknown = this;
+      // Sloppy-mode assignment to a primitive's property is ignored, as in Node.
+      if (!isObject(self)) return;
+      if (self === proto) throw new TypeErrorCtor(`Cannot assign to read only property '${String(key)}'`);
+      if (O.hasOwn(self, key)) (self as Any)[key] = next;
+      else O.defineProperty(self, key, { value: next, writable: true, enumerable: true, configurable: true });
+    },
+  };
+  const get = O.getOwnPropertyDescriptor(getter, key)?.get as Any;
+  registerTamedGetter(get, value);
+  const accessor: Any = {
+    get,
+    set: O.getOwnPropertyDescriptor(setter, key)?.set,
+    enumerable: desc.enumerable === true,
+    configurable: false,
+  };
+  O.defineProperty(proto, key, accessor);
+}
+
+/** A prototype object: tame the names ordinary code assigns on instances. */
+function tamePrototype(proto: Any, all: boolean): void {
+  const keys = all ? ownKeys(proto) : TAMED;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as PropertyKey;
+    if (key === "__proto__") continue;
+    tame(proto, key);
+  }
+}
+
+/** Objects only reachable through values made at run time (iterators, generators, async functions). */
+function hiddenIntrinsics(): Any[] {
+  const out: Any[] = [];
+  const proto = O.getPrototypeOf;
+  A.push(out, proto([][Symbol.iterator]()));
+  A.push(out, proto(""[Symbol.iterator]()));
+  A.push(out, proto(new Map()[Symbol.iterator]()));
+  A.push(out, proto(new Set()[Symbol.iterator]()));
+  A.push(out, proto(/a/[Symbol.matchAll]("a")));
+  A.push(out, proto(async () => {}));
+  A.push(out, proto(function* () {}));
+  A.push(out, proto(async function* () {}));
+  A.push(out, proto((function* () {})()));
+  A.push(out, proto((async function* () {})()));
+  try {
+    // %ThrowTypeError%: the accessor behind strict functions' caller/arguments.
+    A.push(out, O.getOwnPropertyDescriptor(Function.prototype, "caller")?.get);
+  } catch {}
+  const segmenter = (globalObject as Any).Intl?.Segmenter;
+  if (typeof segmenter === "function") {
+    try {
+      const segments = new segmenter("en").segment("a");
+      A.push(out, proto(segments));
+      A.push(out, proto(segments[Symbol.iterator]()));
+    } catch {}
+  }
+  return out;
+}
+
+/** Is `v` the `prototype` of some constructor (or one of the hidden prototypes)? */
+function prototypesOf(roots: Any[]): Any[] {
+  const out: Any[] = [];
+  for (let i = 0; i < roots.length; i++) {
+    const v = roots[i];
+    if (typeof v !== "function") continue;
+    const d = O.getOwnPropertyDescriptor(v, "prototype");
+    if (d !== undefined && "value" in d && isObject(d.value)) A.push(out, d.value);
+  }
+  return out;
+}
+
+export interface LockdownReport {
+  /** Objects frozen by this call. */
+  frozen: number;
+  /** Global bindings made read-only by this call. */
+  bindings: number;
+}
+
+/**
+ * Freezes everything reachable from the global object's bindings except the `mutable` names,
+ * tames the override mistake on prototypes, and makes those bindings read-only.
+ */
+export function lockdown(mutable: readonly string[]): LockdownReport {
+  const names = ownKeys(globalObject);
+  const roots: Any[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as PropertyKey;
+    if (typeof name === "string" && A.indexOf(mutable as string[], name) !== -1) continue;
+    const d = O.getOwnPropertyDescriptor(globalObject, name);
+    if (d === undefined) continue;
+    if ("value" in d) {
+      if (isObject(d.value) && d.value !== globalObject) A.push(roots, d.value);
+    } else {
+      if (d.get) A.push(roots, d.get);
+      if (d.set) A.push(roots, d.set);
+    }
+  }
+  const hidden = hiddenIntrinsics();
+  const protos = A.concat(prototypesOf(roots), hidden) as Any[];
+  const objectProto = Object.prototype;
+  for (let i = 0; i < protos.length; i++) {
+    const p = protos[i];
+    if (!O.isFrozen(p)) tamePrototype(p, p === objectProto);
+  }
+  const frozen = freezeAll(A.concat(roots, hidden, [O.getPrototypeOf(globalObject)]) as Any[]);
+  return { frozen, bindings: lockBindings(mutable) };
+}
+
+/** Freezes every object reachable from `roots` through properties, accessors and prototypes. */
+function freezeAll(roots: Any[]): number {
+  const stack = A.slice(roots);
+  const seen = new WeakSet<object>();
+  let count = 0;
+  while (stack.length > 0) {
+    const v = A.pop(stack);
+    if (!isObject(v) || v === globalObject || apply(weakHas, seen, [v])) continue;
+    apply(weakAdd, seen, [v]);
+    if (!O.isFrozen(v)) {
+      O.freeze(v);
+      count++;
+    }
+    A.push(stack, O.getPrototypeOf(v));
+    const keys = ownKeys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const d = O.getOwnPropertyDescriptor(v, keys[i] as PropertyKey);
+      if (d === undefined) continue;
+      if ("value" in d) A.push(stack, d.value);
+      else {
+        A.push(stack, d.get);
+        A.push(stack, d.set);
+      }
+    }
+  }
+  return count;
+}
+
+const weakHas = WeakSet.prototype.has;
+const weakAdd = WeakSet.prototype.add;
+
+/** Makes each global binding present now read-only and permanent (the `mutable` names excepted). */
+function lockBindings(mutable: readonly string[]): number {
+  const names = ownKeys(globalObject);
+  let count = 0;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as PropertyKey;
+    if (typeof name === "string" && A.indexOf(mutable as string[], name) !== -1) continue;
+    const d = O.getOwnPropertyDescriptor(globalObject, name);
+    if (d === undefined || !d.configurable) continue;
+    if ("value" in d) O.defineProperty(globalObject, name, { writable: false, configurable: false });
+    else O.defineProperty(globalObject, name, { configurable: false });
+    count++;
+  }
+  return count;
+}
