@@ -1,8 +1,9 @@
 /** `expect(value)` with .not/.resolves/.rejects, asymmetric matchers and expect.extend. */
-import { jestEquals } from "./equals.ts";
+import { asymmetricMatches, brandMatcher, jestEquals, jestEqualViews } from "./equals.ts";
 import { inspect } from "./inspect.ts";
 import { A, type Any, apply, ErrorCtor, isError, O, promiseThen, RE, S } from "./intrinsics.ts";
 import { type Matcher, type MatcherContext, matchers } from "./matchers.ts";
+import { enumerableKeys, inheritedKeys, lengthOf, lookup, propOf, type View, viewOf } from "./view.ts";
 
 export const assertionState = { calls: 0, expected: -1, hasAssertions: false };
 
@@ -125,17 +126,20 @@ export function expect(received: unknown): Any {
   return m;
 }
 
+/**
+ * An asymmetric matcher made by the harness. It decides on a View of the other side (read before
+ * the matcher looks at it); only objects registered with brandMatcher are honoured as matchers.
+ */
 class Asymmetric {
   readonly name: string;
-  readonly test: (v: Any) => boolean;
   readonly text: string;
-  constructor(name: string, test: (v: Any) => boolean, text: string) {
+  constructor(name: string, test: (v: View) => boolean, text: string) {
     this.name = name;
-    this.test = test;
     this.text = text;
+    brandMatcher(this, { matchView: test });
   }
   asymmetricMatch(v: unknown): boolean {
-    return this.test(v);
+    return asymmetricMatches(this, v);
   }
   toString(): string {
     return this.text;
@@ -145,49 +149,72 @@ class Asymmetric {
   }
 }
 
-function typeMatches(ctor: Any, v: Any): boolean {
-  if (ctor === String) return typeof v === "string" || v instanceof String;
-  if (ctor === Number) return typeof v === "number" || v instanceof Number;
-  if (ctor === Boolean) return typeof v === "boolean" || v instanceof Boolean;
-  if (ctor === Function) return typeof v === "function";
-  if (ctor === BigInt) return typeof v === "bigint";
-  if (ctor === Symbol) return typeof v === "symbol";
-  if (ctor === Object) return v !== null && typeof v === "object";
-  return v instanceof ctor;
+function make(name: string, test: (v: View) => boolean, text: string): Asymmetric {
+  return new Asymmetric(name, test, text);
+}
+
+function typeMatches(ctor: Any, v: View): boolean {
+  const t = v.type;
+  const tag = v.tag;
+  if (ctor === String) return t === "string" || tag === "[object String]";
+  if (ctor === Number) return t === "number" || tag === "[object Number]";
+  if (ctor === Boolean) return t === "boolean" || tag === "[object Boolean]";
+  if (ctor === Function) return t === "function";
+  if (ctor === BigInt) return t === "bigint";
+  if (ctor === Symbol) return t === "symbol";
+  if (ctor === Object) return t === "object";
+  if (t !== "object") return false;
+  const proto = typeof ctor === "function" ? O.getOwnPropertyDescriptor(ctor, "prototype")?.value : undefined;
+  return proto !== undefined && A.indexOf(v.chain, proto) !== -1;
+}
+
+function arrayItems(v: View): View[] {
+  const out: View[] = [];
+  const n = lengthOf(v);
+  for (let i = 0; i < n; i++) A.push(out, propOf(v, `${i}`)?.value ?? viewOf(undefined));
+  return out;
+}
+
+function containsAll(v: View, sample: View): boolean {
+  if (v.brand !== "array" || sample.brand !== "array") return false;
+  const have = arrayItems(v);
+  const want = arrayItems(sample);
+  return A.filter(want, (x) => A.filter(have, (y) => jestEqualViews(y, x)).length === 0).length === 0;
+}
+
+function containsObject(v: View, sample: View): boolean {
+  if (v.type !== "object") return false;
+  const inherited = inheritedKeys(v);
+  const keys = enumerableKeys(sample, true);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as PropertyKey;
+    const have = lookup(v, k, inherited);
+    const want = propOf(sample, k);
+    if (have === undefined || want === undefined || !jestEqualViews(have, want.value)) return false;
+  }
+  return true;
 }
 
 function asymmetric(not: boolean): Record<string, unknown> {
-  const wrap = (name: string, test: (v: Any) => boolean, text: string) =>
-    new Asymmetric(name, not ? (v) => !test(v) : test, `${not ? "Not" : ""}${text}`);
+  const wrap = (name: string, test: (v: View) => boolean, text: string) =>
+    make(name, not ? (v) => !test(v) : test, `${not ? "Not" : ""}${text}`);
   const out: Record<string, unknown> = {
     arrayContaining: (arr: Any[]) =>
-      wrap(
-        "arrayContaining",
-        (v) =>
-          A.isArray(v) &&
-          A.filter(arr, (x) => A.filter(v, (y: Any) => jestEquals(y, x)).length === 0).length === 0,
-        `ArrayContaining ${inspect(arr)}`,
-      ),
+      wrap("arrayContaining", (v) => containsAll(v, viewOf(arr)), `ArrayContaining ${inspect(arr)}`),
     objectContaining: (obj: Any) =>
-      wrap(
-        "objectContaining",
-        (v) =>
-          v !== null &&
-          typeof v === "object" &&
-          A.filter(O.keys(obj), (k) => !(k in v) || !jestEquals(v[k], obj[k])).length === 0,
-        `ObjectContaining ${inspect(obj)}`,
-      ),
+      wrap("objectContaining", (v) => containsObject(v, viewOf(obj)), `ObjectContaining ${inspect(obj)}`),
     stringContaining: (s: string) =>
       wrap(
         "stringContaining",
-        (v) => typeof v === "string" && S.includes(v, s),
+        (v) => typeof v.ref === "string" && S.includes(v.ref, s),
         `StringContaining ${inspect(s)}`,
       ),
     stringMatching: (re: string | RegExp) =>
       wrap(
         "stringMatching",
         (v) =>
-          typeof v === "string" && (typeof re === "string" ? RE.test(new RegExp(re), v) : RE.test(re, v)),
+          typeof v.ref === "string" &&
+          (typeof re === "string" ? RE.test(new RegExp(re), v.ref) : RE.test(re, v.ref)),
         `StringMatching ${inspect(re)}`,
       ),
   };
@@ -201,12 +228,12 @@ export function createExpect(grading: boolean): Any {
   const positive = asymmetric(false);
   for (const k of O.keys(positive)) e[k] = positive[k];
   e.not = asymmetric(true);
-  e.any = (ctor: Any) => new Asymmetric("any", (v) => typeMatches(ctor, v), `Any<${ctor?.name}>`);
-  e.anything = () => new Asymmetric("anything", (v) => v !== null && v !== undefined, "Anything");
+  e.any = (ctor: Any) => make("any", (v) => typeMatches(ctor, v), `Any<${ctor?.name}>`);
+  e.anything = () => make("anything", (v) => v.ref !== null && v.ref !== undefined, "Anything");
   e.closeTo = (n: number, precision = 2) =>
-    new Asymmetric(
+    make(
       "closeTo",
-      (v) => typeof v === "number" && Math.abs(v - n) < 10 ** -precision / 2,
+      (v) => typeof v.ref === "number" && Math.abs(v.ref - n) < 10 ** -precision / 2,
       `NumberCloseTo ${n}`,
     );
   e.assertions = (n: number) => {
@@ -223,10 +250,10 @@ export function createExpect(grading: boolean): Any {
       const def = defs[k] as Matcher;
       if (!O.isFrozen(e))
         e[k] = (...args: Any[]) =>
-          new Asymmetric(
+          make(
             k,
             (v) =>
-              !!apply(def, { isNot: false, promise: "", equals: jestEquals, utils }, A.concat([v], args))
+              !!apply(def, { isNot: false, promise: "", equals: jestEquals, utils }, A.concat([v.ref], args))
                 .pass,
             k,
           );

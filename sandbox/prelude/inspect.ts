@@ -4,6 +4,8 @@
  * It reads properties through descriptors (getters are shown as [Getter], never run) and catches
  * everything an agent object (or Proxy) can throw.
  */
+
+import { isAsymmetric } from "./equals.ts";
 import {
   A,
   type Any,
@@ -226,8 +228,7 @@ function formatRaw(ctx: Ctx, v: Any, recurseTimes: number): string {
 /** expect.any(...) and friends print as Jest names them (ObjectContaining {...}), not as objects. */
 function asymmetricText(v: Any): string | undefined {
   try {
-    if (typeof v.asymmetricMatch !== "function" || typeof v.toAsymmetricMatcher !== "function")
-      return undefined;
+    if (!isAsymmetric(v)) return undefined;
     const text = v.toAsymmetricMatcher();
     return typeof text === "string" ? text : undefined;
   } catch {

@@ -29,9 +29,14 @@ import {
   TypeErrorCtor,
 } from "./intrinsics.ts";
 
-/** Names whose data properties are turned into accessors on every frozen prototype. */
-const TAMED = [
-  "constructor",
+/**
+ * Names whose data properties are turned into accessors on every frozen prototype: those ordinary
+ * code assigns on its own objects. Deliberately not `constructor`, `next`, `then`, `exec`,
+ * `Symbol.iterator` and the collection methods: V8 keeps fast paths (for-of, spread, species,
+ * promises, regular expressions) only while those stay plain data properties of the built-in
+ * prototypes, and every for-of loop would get several times slower.
+ */
+const TAMED: PropertyKey[] = [
   "toString",
   "toLocaleString",
   "valueOf",
@@ -40,43 +45,11 @@ const TAMED = [
   "message",
   "stack",
   "cause",
-  "hasOwnProperty",
-  "isPrototypeOf",
-  "propertyIsEnumerable",
-  "push",
-  "pop",
-  "concat",
-  "join",
-  "slice",
-  "map",
-  "filter",
-  "forEach",
-  "reduce",
-  "indexOf",
-  "includes",
-  "get",
-  "set",
-  "has",
-  "add",
-  "delete",
-  "clear",
-  "keys",
-  "values",
-  "entries",
-  "size",
-  "exec",
-  "test",
-  "then",
-  "catch",
-  "finally",
-  "next",
-  "return",
-  "throw",
-  Symbol.iterator,
-  Symbol.asyncIterator,
   Symbol.toStringTag,
-  Symbol.toPrimitive,
 ];
+
+/** Prototypes whose every data property is tamed: no fast path depends on them. */
+const TAME_ALL = [Object.prototype, Function.prototype, Error.prototype];
 
 function isObject(v: unknown): v is object {
   return v !== null && (typeof v === "object" || typeof v === "function");
@@ -94,12 +67,11 @@ function tame(proto: Any, key: PropertyKey): void {
   };
   const setter = {
     set [key](next: unknown) {
-      const self: unknown = this;
       // Sloppy-mode assignment to a primitive's property is ignored, as in Node.
-      if (!isObject(self)) return;
-      if (self === proto) throw new TypeErrorCtor(`Cannot assign to read only property '${String(key)}'`);
-      if (O.hasOwn(self, key)) (self as Any)[key] = next;
-      else O.defineProperty(self, key, { value: next, writable: true, enumerable: true, configurable: true });
+      if (!isObject(this)) return;
+      if (this === proto) throw new TypeErrorCtor(`Cannot assign to read only property '${String(key)}'`);
+      if (O.hasOwn(this, key)) (this as Any)[key] = next;
+      else O.defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true });
     },
   };
   const get = O.getOwnPropertyDescriptor(getter, key)?.get as Any;
@@ -123,6 +95,10 @@ function tamePrototype(proto: Any, all: boolean): void {
   }
 }
 
+function isErrorPrototype(p: Any): boolean {
+  return O.getPrototypeOf(p) === Error.prototype;
+}
+
 /** Objects only reachable through values made at run time (iterators, generators, async functions). */
 function hiddenIntrinsics(): Any[] {
   const out: Any[] = [];
@@ -132,9 +108,18 @@ function hiddenIntrinsics(): Any[] {
   A.push(out, proto(new Map()[Symbol.iterator]()));
   A.push(out, proto(new Set()[Symbol.iterator]()));
   A.push(out, proto(/a/[Symbol.matchAll]("a")));
-  A.push(out, proto(async () => {}));
-  A.push(out, proto(function* () {}));
-  A.push(out, proto(async function* () {}));
+  A.push(
+    out,
+    proto(async () => {}),
+  );
+  A.push(
+    out,
+    proto(function* () {}),
+  );
+  A.push(
+    out,
+    proto(async function* () {}),
+  );
   A.push(out, proto((function* () {})()));
   A.push(out, proto((async function* () {})()));
   try {
@@ -192,10 +177,9 @@ export function lockdown(mutable: readonly string[]): LockdownReport {
   }
   const hidden = hiddenIntrinsics();
   const protos = A.concat(prototypesOf(roots), hidden) as Any[];
-  const objectProto = Object.prototype;
   for (let i = 0; i < protos.length; i++) {
     const p = protos[i];
-    if (!O.isFrozen(p)) tamePrototype(p, p === objectProto);
+    if (!O.isFrozen(p)) tamePrototype(p, A.indexOf(TAME_ALL, p) !== -1 || isErrorPrototype(p));
   }
   const frozen = freezeAll(A.concat(roots, hidden, [O.getPrototypeOf(globalObject)]) as Any[]);
   return { frozen, bindings: lockBindings(mutable) };

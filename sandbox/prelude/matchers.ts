@@ -1,8 +1,16 @@
 /** Jest's built-in matchers: (this: context, received, ...expected) => { pass, message }. */
-import { isAsymmetric, jestEquals, subsetEquals } from "./equals.ts";
+import {
+  asymmetricMatches,
+  isAsymmetric,
+  jestEquals,
+  jestEqualViews,
+  subsetEquals,
+  viewsOf,
+} from "./equals.ts";
 import { inspect } from "./inspect.ts";
-import { A, type Any, apply, isError, M, N, O, RE, S, SymbolIterator } from "./intrinsics.ts";
+import { A, type Any, isError, M, N, O, RE, S } from "./intrinsics.ts";
 import { isMock } from "./mock.ts";
+import { lengthOf as arrayLength, inheritedKeys, lookup, propOf, type View, viewOf } from "./view.ts";
 
 export interface MatcherResult {
   pass: boolean;
@@ -64,7 +72,7 @@ function thrownMatches(thrown: Any, expected: Any): boolean {
     return RE.test(expected, S.String(message));
   }
   if (typeof expected === "function") return thrown instanceof expected;
-  if (isAsymmetric(expected)) return !!apply(expected.asymmetricMatch, expected, [thrown]);
+  if (isAsymmetric(expected)) return asymmetricMatches(expected, thrown);
   if (expected !== null && typeof expected === "object") return message === expected.message;
   return false;
 }
@@ -104,19 +112,37 @@ function lengthOf(v: Any): number | undefined {
   return typeof len === "number" ? len : undefined;
 }
 
+/**
+ * Jest's getPath, on Views: at each step the object's own and inherited keys are read before the
+ * path's key is looked at, so a Proxy cannot claim a key once it learned it is asked for.
+ */
 function getPath(obj: Any, path: Any): { found: boolean; value: Any } {
   const parts: PropertyKey[] = A.isArray(path)
     ? path
     : S.split(S.replace(S.String(path), /\[(\w+)\]/g, ".$1"), ".");
-  let cur = obj;
+  let cur: View = viewOf(obj);
   for (let i = 0; i < parts.length; i++) {
     const k = parts[i] as PropertyKey;
-    if (cur === null || cur === undefined) return { found: false, value: undefined };
-    const boxed = typeof cur === "object" || typeof cur === "function" ? cur : Object(cur);
-    if (!(k in boxed)) return { found: false, value: undefined };
-    cur = cur[k];
+    const ref = cur.ref;
+    if (ref === null || ref === undefined) return { found: false, value: undefined };
+    if (cur.type !== "object") cur = viewOf(Object(ref));
+    const next = lookup(cur, k, inheritedKeys(cur));
+    if (next === undefined) return { found: false, value: undefined };
+    cur = next;
   }
-  return { found: true, value: cur };
+  return { found: true, value: cur.ref };
+}
+
+/** The items toContain and toContainEqual look through, read once. */
+function itemsOf(v: View): View[] | undefined {
+  if (v.brand === "array") {
+    const out: View[] = [];
+    const n = arrayLength(v);
+    for (let i = 0; i < n; i++) A.push(out, propOf(v, `${i}`)?.value ?? viewOf(undefined));
+    return out;
+  }
+  if (v.entries !== undefined) return A.map(v.entries, (e) => viewOf([e[0].ref, e[1].ref]));
+  return v.items;
 }
 
 function callsOf(received: Any, name: string): Any[][] {
@@ -175,11 +201,10 @@ export const matchers: Record<string, Matcher> = {
   toThrowError: toThrow,
   toContain(received, expected) {
     let pass: boolean;
+    const items = typeof received === "string" ? undefined : itemsOf(viewOf(received));
     if (typeof received === "string") pass = S.includes(received, S.String(expected));
-    else if (received !== null && received !== undefined && typeof received[SymbolIterator] === "function") {
-      pass =
-        A.indexOf(A.from(received), expected) !== -1 ||
-        (N.isNaN(expected) && A.filter(A.from(received), (x) => N.isNaN(x)).length > 0);
+    else if (items !== undefined) {
+      pass = A.filter(items, (x) => x.ref === expected || (N.isNaN(expected) && N.isNaN(x.ref))).length > 0;
     } else
       throw new TypeError(
         `expect(received).toContain(expected)\n\nreceived value must not be null nor undefined and must be iterable: ${p(received)}`,
@@ -192,7 +217,8 @@ export const matchers: Record<string, Matcher> = {
     );
   },
   toContainEqual(received, expected) {
-    const pass = A.filter(A.from(received), (x) => jestEquals(x, expected)).length > 0;
+    const [have, want] = viewsOf(received, expected);
+    const pass = A.filter(itemsOf(have) ?? [], (x) => jestEqualViews(x, want)).length > 0;
     return result(
       this,
       pass,
