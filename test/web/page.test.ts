@@ -188,4 +188,130 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("is a playground: Tab indents, raw frames, code kept across a reload, Stop", {
+    timeout: 180_000,
+  }, async () => {
+    const task = pickTask(suite);
+    const page = await openPage();
+    await choose(page, task.id);
+    // the editor's lines, joined (textContent of the whole editor loses the line breaks)
+    const editorText = async () => (await page.locator(".cm-line").allTextContents()).join("\n");
+
+    // Tab indents inside the editor; Escape then Tab leaves it
+    await typeCell(page, "");
+    await page.keyboard.press("Tab");
+    await page.keyboard.insertText("indented");
+    expect(await editorText()).toMatch(/^\s+indented/);
+    // (the first Escape closes the completion list that typing opened, as in any code editor)
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.closest(".cm-editor") === null)).toBe(true);
+
+    // raw frames: the request and reply of the step on show; an edited frame carries timeout_ms
+    await typeCell(page, "1 + 1");
+    await page.click("#run-button");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("2");
+    await page.check("#raw-toggle");
+    const frames = page.locator("#raw-frames pre");
+    expect(JSON.parse((await frames.nth(0).textContent()) ?? "")).toEqual({
+      type: "step",
+      data: { code: "1 + 1", language: "js" },
+    });
+    expect(JSON.parse((await frames.nth(1).textContent()) ?? "")).toMatchObject({
+      type: "observation",
+      data: { observation: { value: "2" }, done: false },
+    });
+    await page.fill("#raw-request", "{not json");
+    await page.click("#raw-send");
+    expect(await page.locator("#raw-error").textContent()).toMatch(/Not valid JSON/);
+    const edited = { type: "step", data: { code: "'slow ok'", language: "js", timeout_ms: 20_000 } };
+    await page.fill("#raw-request", JSON.stringify(edited));
+    await page.click("#raw-send");
+    await poll(() => page.locator("#history li").count()).toBe(2);
+    expect(JSON.parse((await frames.nth(0).textContent()) ?? "")).toEqual(edited);
+    expect(await page.locator('[data-testid="value"]').textContent()).toContain("slow ok");
+    await page.uncheck("#raw-toggle");
+
+    // the cell is kept per task across a reload, which also brings the task back
+    const kept = `// kept across reloads\nconst keep = "${task.entry_point}";`;
+    await typeCell(page, kept);
+    await page.reload();
+    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
+    await poll(editorText).toBe(kept);
+    await poll(() => page.locator('#task-list [aria-selected="true"]').getAttribute("data-task-id")).toBe(
+      task.id,
+    );
+    await poll(() => page.locator("#state").textContent()).toContain(task.id);
+    await poll(() => episodeStatus(page)).toBe("live");
+
+    // Stop: a cell that never ends is cut off; the earlier steps are replayed into a new episode
+    await typeCell(page, "globalThis.before = 41;");
+    await page.click("#run-button");
+    await poll(() => page.locator("#history li button").count()).toBe(1);
+    await typeCell(page, "while (true) {}");
+    await page.click("#run-button");
+    await poll(() => page.locator("#stop-button").isVisible()).toBe(true);
+    await page.click("#stop-button");
+    await poll(() => page.locator("#problem").textContent()).toMatch(/^Stopped\./);
+    await poll(() => episodeStatus(page)).toBe("live");
+    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*1/);
+    expect(await page.locator("#stop-button").isHidden()).toBe(true);
+    // the replayed step rebuilt the sandbox's state
+    await typeCell(page, "before + 1");
+    await page.click("#run-button");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("42");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("survives a server restart: Run disabled while down, task list reloaded, replay offered", {
+    timeout: 180_000,
+  }, async () => {
+    const task = pickTask(suite);
+    const page = await openPage();
+    await choose(page, task.id);
+    await typeCell(page, "globalThis.seen = 'kept';");
+    await page.click("#run-button");
+    await poll(() => page.locator("#history li button").count()).toBe(1);
+
+    if (running === undefined) throw new Error("server not started");
+    const { port } = running;
+    await running.server.close();
+    running = undefined;
+    await poll(() => page.locator("#notice-text").textContent()).toMatch(
+      /connection to the server was lost/i,
+    );
+    await poll(() => episodeStatus(page)).toBe("offline");
+    expect(await page.locator("#run-button").isDisabled()).toBe(true);
+    // a search while the server is down fails...
+    await page.fill("#task-search", "");
+    await poll(() => page.locator("#task-count").textContent()).toMatch(/Task list unavailable/);
+    await page.setViewportSize({ width: 390, height: 844 });
+    shots.push(...(await screenshots(page, "web-offline")));
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    running = await startServer(suite, port);
+    // ...and the list comes back with the connection; the lost episode can be replayed
+    await poll(() => page.locator("#task-count").textContent()).toMatch(/^\d+ tasks found/);
+    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
+    await poll(() => page.locator("#notice-text").textContent()).toMatch(/Reconnected.*was lost/);
+    expect(await page.locator("#problem").textContent()).toBe("");
+    expect(await page.locator("#run-button").isDisabled()).toBe(true);
+    expect(await page.locator("#notice-replay").textContent()).toBe(
+      `Reset into ${task.id} and replay 1 step`,
+    );
+    shots.push(...(await screenshots(page, "web-reconnected")));
+    await page.click("#notice-replay");
+    await poll(() => page.locator("#notice").isHidden()).toBe(true);
+    await poll(() => episodeStatus(page)).toBe("live");
+    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*1/);
+    expect(await page.locator("#state").textContent()).toContain(task.id);
+    await typeCell(page, "seen");
+    await page.click("#run-button");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("kept");
+    expect(problems.filter((p) => !/Failed to load resource|404|ERR_CONNECTION_REFUSED/.test(p))).toEqual([]);
+    await page.close();
+  });
 });

@@ -20,6 +20,8 @@ export type Busy = "step" | "reset" | "replay" | undefined;
 export interface PageState {
   connected: boolean;
   episode: EpisodeInfo | undefined;
+  /** The last episode went with a dropped connection (the notice offers to replay it). */
+  episodeLost: boolean;
   busy: Busy;
   /** Progress text while replaying. */
   replayText: string;
@@ -39,6 +41,12 @@ function status(s: PageState): { kind: StatusKind; text: string; action?: "submi
   if (s.busy === "reset") return { kind: "busy", text: "Starting a new episode…" };
   if (s.busy === "replay") return { kind: "busy", text: s.replayText };
   const e = s.episode;
+  if (e === undefined && s.episodeLost)
+    return {
+      kind: "none",
+      text: "The episode was lost with the connection: replay it from the notice above, or reset.",
+      action: "reset",
+    };
   if (e === undefined)
     return {
       kind: "none",

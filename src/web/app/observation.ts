@@ -230,3 +230,8 @@ export function renderProblem(target: HTMLElement, message: string): void {
     el("div", { class: "error-box", "data-testid": "server-error" }, el("p", {}, message)),
   );
 }
+
+/** A neutral message in the same place (e.g. what Stop did). */
+export function renderNote(target: HTMLElement, message: string): void {
+  target.replaceChildren(el("div", { class: "note-box", "data-testid": "note" }, el("p", {}, message)));
+}
