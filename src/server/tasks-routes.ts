@@ -26,21 +26,24 @@ function paragraphs(prompt: string): string[] {
     if (current.length > 0) out.push(current.join(" "));
     current = [];
   };
-  for (const raw of prompt.split("\n")) {
+  const MARKER = /^(\/\*\*?|\*\/|\*|\/\/+|#+)/;
+  const lines = prompt.split("\n");
+  // In a prompt with comments, lines outside them are code; a prompt without any is all prose.
+  const commented = lines.some((l) => MARKER.test(l.trim()));
+  let inBlock = false;
+  for (const raw of lines) {
     const trimmed = raw.trim();
-    const marker = /^(\/\*\*?|\*\/|\*|\/\/+|#+)/.exec(trimmed);
+    const opens = trimmed.startsWith("/*");
+    const prose = inBlock || opens || trimmed.startsWith("//") || trimmed.startsWith("#");
+    inBlock = (inBlock || opens) && !trimmed.endsWith("*/");
+    const marker = MARKER.exec(trimmed);
     const body = marker ? trimmed.slice(marker[0].length).replace(/\*\/$/, "") : trimmed;
     // an example (indented) or a list item ends the prose
-    const indented = /^\s{2,}\S/.test(body) || /^\s*([-•]|\d+[.)])\s/.test(body);
+    const aside = /^\s{2,}\S/.test(body) || /^\s*([-•]|\d+[.)])\s/.test(body);
     const text = body.trim();
-    if (
-      text === "" ||
-      indented ||
-      text.startsWith("@") ||
-      (!marker && current.length === 0 && out.length > 0)
-    ) {
+    if (text.startsWith("@")) break;
+    if (text === "" || aside || (commented && !prose)) {
       flush();
-      if (text.startsWith("@")) break;
       continue;
     }
     current.push(text);
