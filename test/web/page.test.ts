@@ -77,6 +77,15 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     return page;
   }
 
+  /** Screenshots at the desktop and the phone size the issue names; the page ends at desktop size. */
+  async function bothSizes(page: Page, name: string): Promise<string[]> {
+    const paths = await screenshots(page, name);
+    await page.setViewportSize({ width: 390, height: 844 });
+    paths.push(...(await screenshots(page, name)));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    return paths;
+  }
+
   async function choose(page: Page, taskId: string): Promise<void> {
     await page.fill("#task-search", taskId);
     await page.locator(`[data-task-id="${taskId}"]`).click();
@@ -132,9 +141,7 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     expect(await folded.count()).toBeGreaterThan(0);
     expect(Number(await folded.first().getAttribute("data-count"))).toBeGreaterThan(1);
     expect(await folded.first().textContent()).toMatch(/is not defined/);
-    await page.setViewportSize({ width: 390, height: 844 });
-    shots.push(...(await screenshots(page, "web-scratch")));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    shots.push(...(await bothSizes(page, "web-scratch")));
 
     // a runtime error on line 2: named plainly, the line marked in the editor
     await typeCell(page, "const fine = 1;\nnull.boom;\n");
@@ -175,9 +182,7 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     await poll(() => page.locator("#problem").textContent()).toMatch(/Episode done/);
     expect(await page.locator('[data-testid="done"]').textContent()).toBe("done (submitted)");
     expect(await page.locator("#observation").textContent()).toContain("Tool submit");
-    await page.setViewportSize({ width: 390, height: 844 });
-    shots.push(...(await screenshots(page, "web-done")));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    shots.push(...(await bothSizes(page, "web-done")));
     const columns = await page.locator(".layout").evaluate((n) => getComputedStyle(n).gridTemplateColumns);
     expect(columns.trim().split(/\s+/)).toHaveLength(2);
 
@@ -230,9 +235,19 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     await page.fill("#raw-request", JSON.stringify(edited));
     await page.click("#raw-send");
     await poll(() => page.locator("#history li").count()).toBe(2);
+    expect(await page.locator("#history li").nth(1).textContent()).toMatch(/^raw \{/);
     expect(JSON.parse((await frames.nth(0).textContent()) ?? "")).toEqual(edited);
     expect(await page.locator('[data-testid="value"]').textContent()).toContain("slow ok");
     await page.uncheck("#raw-toggle");
+
+    // tool forms: a path is one line, a content a text box; a failing tool's error reads plainly
+    await page.selectOption("#tool-select", "write_file");
+    expect(await page.getByLabel("path").evaluate((n) => n.tagName)).toBe("INPUT");
+    expect(await page.getByLabel("content").evaluate((n) => n.tagName)).toBe("TEXTAREA");
+    await page.selectOption("#tool-select", "read_file");
+    await page.getByLabel("path").fill("missing.txt");
+    await page.click("#tool-call");
+    await poll(() => page.locator('[data-testid="error"] h3').textContent()).toMatch(/^Tool error \(\w+\)$/);
 
     // the cell is kept per task across a reload, which also brings the task back
     const kept = `// kept across reloads\nconst keep = "${task.entry_point}";`;

@@ -126,8 +126,9 @@ export function createDriver(deps: DriverDeps) {
     return true;
   }
 
+  /** The page declines an action (no episode, empty cell): a note, not an error. */
   function refuse(why: string): void {
-    renderProblem(problemEl, why);
+    renderNote(problemEl, why);
     announce(why);
   }
 

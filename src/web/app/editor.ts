@@ -86,6 +86,8 @@ export function createCellEditor(parent: HTMLElement, nonce: string, hooks: Edit
       }),
       language.of(languageExtension("js")),
       errorLineField,
+      // long prompt lines wrap instead of scrolling the code sideways (phones, narrow panes)
+      EditorView.lineWrapping,
       EditorView.cspNonce.of(nonce),
       EditorView.contentAttributes.of({
         "aria-label": "Cell code (Ctrl or Cmd + Enter runs it; Tab indents, Escape then Tab leaves)",
