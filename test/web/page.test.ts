@@ -260,6 +260,13 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     );
     await poll(() => page.locator("#state").textContent()).toContain(task.id);
     await poll(() => episodeStatus(page)).toBe("live");
+    // ...and per task: another task shows its own prompt, coming back shows the kept cell
+    const other = suite.tasks.find((t) => t.id !== task.id && t.language === "js");
+    if (other === undefined) throw new Error("builtin suite has a single js task");
+    await choose(page, other.id);
+    expect(await editorText()).toBe(other.prompt);
+    await choose(page, task.id);
+    expect(await editorText()).toBe(kept);
 
     // Stop: a cell that never ends is cut off; the earlier steps are replayed into a new episode
     await typeCell(page, "globalThis.before = 41;");

@@ -25,6 +25,8 @@ const tools = new ToolsPanel(() => {
   update();
 });
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
+/** The task whose cell the editor holds (null: the free-form episode's); its key in storage. */
+let editorTask: string | null = null;
 
 const editor = createCellEditor(byId("editor"), nonce, {
   onRun: () => void driver.runStep(),
@@ -52,10 +54,11 @@ const conn = new Connection(`${location.protocol === "https:" ? "wss" : "ws"}://
     update();
     if (byUs) return;
     const why = reason === "" ? `code ${code}` : `${reason}, code ${code}`;
-    showNotice(
-      `The connection to the server was lost (${why}), and with it the episode: the server keeps an episode only as long as its connection. Reconnecting…`,
-      { reset: false },
-    );
+    const episode =
+      e === undefined
+        ? ""
+        : ", and with it the episode: the server keeps an episode only as long as its connection";
+    showNotice(`The connection to the server was lost (${why})${episode}. Reconnecting…`, { reset: false });
   },
   opened(afterLoss) {
     void afterConnect(afterLoss);
@@ -103,7 +106,8 @@ function setLanguage(language: Language): void {
 
 function saveEditor(): void {
   clearTimeout(saveTimer);
-  saveCell(picker.selected()?.id ?? null, { code: editor.getCode(), language: currentLanguage() });
+  saveTimer = undefined;
+  saveCell(editorTask, { code: editor.getCode(), language: currentLanguage() });
 }
 
 function currentLanguage(): Language {
@@ -127,6 +131,8 @@ function loadEntry(entry: HistoryEntry): void {
 }
 
 function onTaskPicked(task: TaskDetail): void {
+  if (saveTimer !== undefined) saveEditor(); // unsaved edits of the task being left
+  editorTask = task.id;
   saveLastTaskId(task.id);
   showPrompt(task.id, task.prompt);
   const saved = loadCell(task.id);
@@ -217,7 +223,7 @@ function wire(): void {
     }
   });
   window.addEventListener("pagehide", () => {
-    saveEditor();
+    if (saveTimer !== undefined) saveEditor();
     conn.close();
   });
 }
