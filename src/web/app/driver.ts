@@ -71,9 +71,11 @@ export function createDriver(deps: DriverDeps) {
     const reply = await send({ type: "state" }, "state request");
     if (reply?.type !== "state") return;
     renderState(reply.data);
+    // The server's word on the episode wins over what the page inferred from observations.
     const e = state.episode;
-    if (e && isRecord(reply.data) && typeof reply.data.step_count === "number")
-      e.steps = reply.data.step_count;
+    const data = isRecord(reply.data) ? reply.data : {};
+    if (e && typeof data.step_count === "number") e.steps = data.step_count;
+    if (e && typeof data.done === "boolean") e.done = data.done;
     update();
   }
 
