@@ -13,6 +13,7 @@ import {
   readPrebuiltAssets,
   type WebAssets,
 } from "./build.ts";
+import { FAVICON_SVG } from "./favicon.ts";
 
 export interface WebRouteOptions {
   /** Directory with index.html, app.js, app.css. Default: <project>/dist/web. */
@@ -110,4 +111,9 @@ export function registerWebRoutes(app: Hono, options: WebRouteOptions = {}): voi
   app.get("/web/app.css", (c) =>
     withAssets(c, load, (a) => serveAsset(c, a.css, a.cssEtag, "text/css; charset=utf-8")),
   );
+  // The page links /web/favicon.svg; /favicon.ico answers browsers that ask for it regardless.
+  const iconEtag = etagOf(FAVICON_SVG);
+  for (const path of ["/web/favicon.svg", "/favicon.ico"]) {
+    app.get(path, (c) => serveAsset(c, FAVICON_SVG, iconEtag, "image/svg+xml"));
+  }
 }

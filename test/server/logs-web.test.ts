@@ -30,6 +30,22 @@ describe("task titles", () => {
     ).toBe("Returns the sum of a and b.");
     expect(taskTitle("\n\n// Reverse a string\nfunction r(s) {}")).toBe("Reverse a string");
   });
+
+  it("takes a sentence, not a cut line; skips boilerplate the suite shares; prefers metadata.title", () => {
+    const prompt =
+      '/**\n * Compress runs: each run becomes the character\n * and its length. More text.\n *   f("aab") === "a2b"\n */';
+    expect(taskTitle(prompt)).toBe("Compress runs: each run becomes the character and its length.");
+    const shared = new Set(["The environment provides a file store"]);
+    const files =
+      "/**\n * The environment provides a file store:\n *   await read_file({ path })\n *\n * Read inputPath and write a report:\n */";
+    expect(taskTitle(files, shared)).toBe("Read inputPath and write a report");
+    expect(taskTitle(files)).toBe("The environment provides a file store");
+    expect(taskTitle("/** Write two functions:\n * - a(): one\n */")).toBe("Write two functions");
+    expect(taskTitle(prompt, new Set(), { title: "Run-length encoding" })).toBe("Run-length encoding");
+    const long = `// ${"word ".repeat(60)}end.`;
+    expect(taskTitle(long).length).toBeLessThanOrEqual(160);
+    expect(taskTitle(long)).toMatch(/word…$/);
+  });
 });
 
 describe("web page", () => {

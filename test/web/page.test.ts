@@ -1,97 +1,48 @@
 /**
- * The human-agent page in a real Chromium against the real server and environment: pick a task,
- * fail its tests, fix it, use the tool form and inspector, survive a server restart.
+ * The human-agent page in a real Chromium against the real server and environment: an episode
+ * from the first cell to submit (output first, life cycle, raw frames), the playground basics
+ * (Tab, code kept across a reload, Stop), and a server restart in the middle of an episode.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { shutdownEngines } from "../../sandbox/index.ts";
-import { CodeActEnv } from "../../src/env/index.ts";
-import { type CodeActServer, createServer } from "../../src/server/index.ts";
-import { loadSuite, type Suite, type Task } from "../../tasks/index.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/** Installs Chromium when missing; gives the reason the browser test must be skipped, if any. */
-function ensureChromium(): string | undefined {
-  if (existsSync(CHROMIUM)) return undefined;
-  try {
-    execFileSync("apt-get", ["update"], { stdio: "ignore", timeout: 300_000 });
-    execFileSync("apt-get", ["install", "-y", "chromium"], { stdio: "ignore", timeout: 600_000 });
-  } catch (error) {
-    return `${CHROMIUM} is missing and 'apt-get install -y chromium' failed: ${(error as Error).message}`;
-  }
-  return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is still missing after apt-get install chromium`;
-}
+import { loadSuite, type Suite } from "../../tasks/index.ts";
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  ensureChromium,
+  episodeStatus,
+  OUT_DIR,
+  pickTask,
+  poll,
+  type Running,
+  screenshots,
+  startServer,
+  typeCell,
+} from "./browser.ts";
 
 const skipReason = ensureChromium();
 if (skipReason !== undefined) console.warn(`[test/web/page] skipped: ${skipReason}`);
-
-function startServer(
-  suite: Suite,
-  port: number,
-): Promise<{ server: CodeActServer; url: string; port: number }> {
-  const server = createServer({
-    createEnv: () => new CodeActEnv({ suite }),
-    suite,
-    port,
-    web: true,
-    logLevel: "silent",
-  });
-  return server.start().then((address) => ({ server, ...address }));
-}
-
-/** Replaces the editor's text; insertText avoids auto-indent and bracket closing. */
-async function typeCell(page: Page, code: string): Promise<void> {
-  await page.locator(".cm-content").click();
-  await page.keyboard.press("ControlOrMeta+a");
-  await page.keyboard.press("Delete");
-  await page.keyboard.insertText(code);
-}
-
-/** Steps start sandboxes and run graders on 2 busy cores: give the page time to show results. */
-function poll<T>(read: () => Promise<T>) {
-  return expect.poll(read, { timeout: 20_000, interval: 100 });
-}
-
-function pickTask(suite: Suite): Task & { entry_point: string; canonical_solution: string } {
-  const task = suite.tasks.find((t) => t.language === "js" && t.entry_point && t.canonical_solution);
-  if (!task?.entry_point || typeof task.canonical_solution !== "string")
-    throw new Error("builtin suite has no js task with a solution");
-  return { ...task, entry_point: task.entry_point, canonical_solution: task.canonical_solution };
-}
 
 describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", () => {
   let suite: Suite;
   let browser: BrowserContext;
   let userDataDir: string;
-  let running: { server: CodeActServer; url: string; port: number } | undefined;
-  const cspViolations: string[] = [];
-  const pageErrors: string[] = [];
+  let running: Running | undefined;
+  const problems: string[] = [];
+  const shots: string[] = [];
 
   beforeAll(async () => {
     suite = await loadSuite("builtin");
     running = await startServer(suite, 0);
     userDataDir = await mkdtemp(join(tmpdir(), "codeact-chromium-"));
-    // a fresh profile directory (Playwright passes it as --user-data-dir)
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 1000 },
+      viewport: { width: 1280, height: 800 },
     });
   });
 
@@ -100,122 +51,289 @@ describe.skipIf(skipReason !== undefined)("web page (Chromium, real server)", ()
     await running?.server.close();
     await shutdownEngines();
     if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+    if (shots.length > 0) console.info(`[test/web/page] screenshots:\n  ${shots.join("\n  ")}`);
   });
 
-  it("plays an episode: wrong cell, error line, fix, tools, inspector, reconnect", {
+  /** A fresh page with empty storage; CSP violations, page errors and 404s are collected. */
+  async function openPage(): Promise<Page> {
+    const page = await browser.newPage();
+    page.on("console", (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(String(e)));
+    page.on("response", (r) => {
+      if (r.status() === 404) problems.push(`404 ${r.url()}`);
+    });
+    onTestFailed(async () => {
+      console.error("[test/web/page] observation:", await page.locator("#observation").textContent());
+      console.error("[test/web/page] problem:", await page.locator("#problem").textContent());
+      await page.screenshot({ path: `${OUT_DIR}/web-failure.png`, fullPage: true }).catch(() => undefined);
+    });
+    if (running === undefined) throw new Error("server not started");
+    await page.goto(`${running.url}/web/`);
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
+    return page;
+  }
+
+  /** Screenshots at the desktop and the phone size the issue names; the page ends at desktop size. */
+  async function bothSizes(page: Page, name: string): Promise<string[]> {
+    const paths = await screenshots(page, name);
+    await page.setViewportSize({ width: 390, height: 844 });
+    paths.push(...(await screenshots(page, name)));
+    await page.setViewportSize({ width: 1280, height: 800 });
+    return paths;
+  }
+
+  async function choose(page: Page, taskId: string): Promise<void> {
+    await page.fill("#task-search", taskId);
+    await page.locator(`[data-task-id="${taskId}"]`).click();
+    await poll(() => page.locator("#state").textContent()).toContain(taskId);
+    await poll(() => episodeStatus(page)).toBe("live");
+  }
+
+  it("plays an episode: no episode, output first, errors, all pass, submit, done", {
     timeout: 180_000,
   }, async () => {
     const task = pickTask(suite);
-    const page = await browser.newPage();
-    page.on("console", (m) => {
-      if (/Content Security Policy|Refused to/i.test(m.text())) cspViolations.push(m.text());
-    });
-    page.on("pageerror", (e) => pageErrors.push(String(e)));
-    onTestFailed(async () => {
-      console.error("[test/web/page] observation panel:", await page.locator("#observation").textContent());
-      await page.screenshot({ path: "test-results/web-failure.png", fullPage: true }).catch(() => undefined);
-    });
-    if (running === undefined) throw new Error("server not started");
-    await page.goto(`${running.url}/web`);
-    expect(page.url()).toBe(`${running.url}/web/`);
-    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
+    const page = await openPage();
+    const run = page.locator("#run-button");
 
-    // pick the task by searching for its id
-    await page.fill("#task-search", task.id);
-    await page.locator(`[data-task-id="${task.id}"]`).click();
-    await poll(() => page.locator("#task-prompt").textContent()).toBe(task.prompt);
-    await poll(() => page.locator("#state").textContent()).toContain(task.id);
-
-    // a wrong solution: every hidden test fails, reward 0 (run with the keyboard shortcut)
-    await typeCell(page, `function ${task.entry_point}() {\n  throw new Error("not done yet");\n}`);
+    // no episode yet: Run is disabled and Ctrl+Enter runs nothing
+    await poll(() => episodeStatus(page)).toBe("none");
+    expect(await run.isDisabled()).toBe(true);
+    await page.locator(".cm-content").click();
     await page.keyboard.press("ControlOrMeta+Enter");
-    const tests = page.locator('[data-testid="tests"]');
-    await poll(() => tests.locator("li.fail").count()).toBeGreaterThan(0);
-    expect(await tests.locator("li.pass").count()).toBe(0);
-    expect(await page.locator('[data-testid="reward"]').textContent()).toBe("0");
-    expect(await page.locator("#observation table").textContent()).toContain("(root)");
-    expect(await page.locator('[data-testid="usage"]').textContent()).toMatch(
-      /wall [\d.]+ ms · cpu [\d.]+ ms · heap/,
-    );
+    await poll(() => page.locator("#problem").textContent()).toMatch(/No episode yet/);
+    expect(await page.locator("#history li.empty").count()).toBe(1);
 
-    // a runtime error on line 2: shown with kind/name/message and the line marked in the editor
+    // the task list is one tab stop; arrow keys move through it
+    await poll(() => page.locator('#task-list [role="option"]').count()).toBeGreaterThan(40);
+    expect(await page.locator('#task-list [tabindex="0"]').count()).toBe(1);
+    await page.focus("#task-search");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("task-option-1");
+    // titles are sentences, and the file-store tasks no longer share one
+    const titles = await page.locator("#task-list .title").allTextContents();
+    expect(new Set(titles).size).toBe(titles.length);
+
+    // picking a task starts an episode in it and puts its prompt in the editor
+    await choose(page, task.id);
+    expect(await page.locator(".cm-content").textContent()).toContain(task.entry_point);
+    expect(await run.isEnabled()).toBe(true);
+
+    // a scratch cell: its own value and stdout come first, the failing tests fold into a summary
+    await typeCell(page, 'console.log("hello from the cell");\n6 * 7');
+    await page.keyboard.press("ControlOrMeta+Enter");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("42");
+    const order = await page
+      .locator(
+        '#observation [data-testid="value"], #observation [data-testid="stdout"], #observation [data-testid="grading"]',
+      )
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-testid")));
+    expect(order).toEqual(["value", "stdout", "grading"]);
+    const grading = page.locator('[data-testid="grading"]');
+    expect(await grading.getAttribute("open")).toBeNull();
+    expect(await grading.locator("summary").textContent()).toMatch(/Reward\s*0.*tests 0\/\d+ passed/);
+    const folded = grading.locator("li.folded");
+    expect(await folded.count()).toBeGreaterThan(0);
+    expect(Number(await folded.first().getAttribute("data-count"))).toBeGreaterThan(1);
+    expect(await folded.first().textContent()).toMatch(/is not defined/);
+    shots.push(...(await bothSizes(page, "web-scratch")));
+
+    // a runtime error on line 2: named plainly, the line marked in the editor
     await typeCell(page, "const fine = 1;\nnull.boom;\n");
-    await page.click("#run-button");
-    await poll(() => page.locator('[data-testid="error"]').textContent()).toMatch(
-      /runtime error — TypeError at line 2/,
+    await run.click();
+    await poll(() => page.locator('[data-testid="error"] h3').textContent()).toBe(
+      "Runtime error: TypeError at line 2, column 6",
     );
     await poll(() => page.locator(".cm-error-line").getAttribute("data-error-line")).toBe("2");
 
-    // the fix: the prompt completed with the canonical solution; reward 1
-    await typeCell(page, task.prompt + task.canonical_solution);
-    await page.click("#run-button");
-    await poll(() => page.locator('[data-testid="reward"]').textContent()).toBe("1");
-    expect(await tests.locator("li.fail").count()).toBe(0);
-    expect(await tests.locator("li.pass").count()).toBeGreaterThan(0);
+    // two cells with the same first line are told apart in the history
+    await typeCell(page, "const fine = 1;\n'second'");
+    await run.click();
     await poll(() => page.locator("#history li").count()).toBe(3);
-    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*3/);
-    await mkdir("test-results", { recursive: true });
-    await page.screenshot({ path: "test-results/web-episode.png", fullPage: true });
-
-    // narrow screens get a single column
-    await page.setViewportSize({ width: 600, height: 900 });
-    const columns = await page.locator(".layout").evaluate((n) => getComputedStyle(n).gridTemplateColumns);
-    expect(columns.trim().split(/\s+/)).toHaveLength(1);
-    await page.setViewportSize({ width: 1280, height: 1000 });
-
-    // history: loading step 1 puts the wrong cell back into the editor
-    await page.locator('#history button[data-step="1"]').click();
-    expect(await page.locator(".cm-content").textContent()).toContain("not done yet");
-
-    // tool form generated from the tools' JSON Schemas, and the inspector
-    const toolNames = await page.locator("#tool-select option").allTextContents();
-    expect(toolNames.length).toBeGreaterThan(0);
-    expect(await page.locator("#inspector details[data-tool]").count()).toBe(toolNames.length);
-    for (const key of ["action", "observation", "state"]) {
-      expect(await page.locator(`#inspector details[data-schema="${key}"] pre`).textContent()).toContain("{");
-    }
-    expect(await page.locator("#inspector").textContent()).toContain("codeact");
-    expect(toolNames).toEqual(expect.arrayContaining(["submit", "write_file"]));
-
-    // write_file through the generated form: a missing required field is refused in the page
-    await page.selectOption("#tool-select", "write_file");
-    await page.click("#tool-call");
-    await poll(() => page.locator("#tool-fields .err:visible").first().textContent()).toBe(
-      "path is required",
+    expect(await page.locator("#history li").nth(2).locator(".second").textContent()).toBe(
+      "line 2: 'second'",
     );
-    await page.getByLabel("path").fill("notes.txt");
-    await page.getByLabel("content").fill("hello");
-    await page.click("#tool-call");
-    await poll(() => page.locator("#observation").textContent()).toContain("Tool write_file");
-    expect(await page.locator("#observation pre").first().textContent()).toMatch(/"bytes": 5/);
 
-    // submit ends the episode; a further step gets a server error frame, shown readably
-    await page.selectOption("#tool-select", "submit");
+    // the fix: every test passes, and the page says to submit
+    await typeCell(page, task.prompt + task.canonical_solution);
+    await run.click();
+    await poll(() => page.locator('[data-testid="reward"]').textContent()).toBe("1");
+    await poll(() => episodeStatus(page)).toBe("passing");
+    expect(await page.locator("#episode-status").textContent()).toContain("All tests pass: submit to finish");
+    shots.push(...(await screenshots(page, "web-passing")));
+
+    // "Submit…" leads to the submit form; submitting ends the episode and disables Run
+    await page.click("#episode-action");
+    expect(await page.locator("#tool-select").inputValue()).toBe("submit");
     await page.getByLabel("answer").fill("42");
     await page.click("#tool-call");
-    await poll(() => page.locator("#observation .reward").textContent()).toContain("done (submitted)");
-    await page.click("#run-button");
-    const refusal = page.locator('[data-testid="server-error"]');
-    await poll(() => refusal.textContent()).toMatch(
-      /Server refused the step: EXECUTION_ERROR.*episode is done/,
-    );
+    await poll(() => episodeStatus(page)).toBe("done");
+    expect(await page.locator("#episode-status").textContent()).toMatch(/Episode done \(submitted\): reset/);
+    expect(await run.isDisabled()).toBe(true);
+    expect(await page.locator("#tool-call").isDisabled()).toBe(true);
+    // the final observation stays; Ctrl+Enter is refused without replacing it
+    await page.locator(".cm-content").click();
+    await page.keyboard.press("ControlOrMeta+Enter");
+    await poll(() => page.locator("#problem").textContent()).toMatch(/Episode done/);
+    expect(await page.locator('[data-testid="done"]').textContent()).toBe("done (submitted)");
+    expect(await page.locator("#observation").textContent()).toContain("Tool submit");
+    shots.push(...(await bothSizes(page, "web-done")));
+    const columns = await page.locator(".layout").evaluate((n) => getComputedStyle(n).gridTemplateColumns);
+    expect(columns.trim().split(/\s+/)).toHaveLength(2);
 
-    // reconnect: the server goes away and comes back on the same port; the page says the episode is lost
+    // Reset from the status line starts over in the same task
+    await page.click("#episode-action");
+    await poll(() => episodeStatus(page)).toBe("live");
+    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*0/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("is a playground: Tab indents, raw frames, code kept across a reload, Stop", {
+    timeout: 180_000,
+  }, async () => {
+    const task = pickTask(suite);
+    const page = await openPage();
+    await choose(page, task.id);
+    // the editor's lines, joined (textContent of the whole editor loses the line breaks)
+    const editorText = async () => (await page.locator(".cm-line").allTextContents()).join("\n");
+
+    // Tab indents inside the editor; Escape then Tab leaves it
+    await typeCell(page, "");
+    await page.keyboard.press("Tab");
+    await page.keyboard.insertText("indented");
+    expect(await editorText()).toMatch(/^\s+indented/);
+    // (the first Escape closes the completion list that typing opened, as in any code editor)
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.closest(".cm-editor") === null)).toBe(true);
+
+    // raw frames: the request and reply of the step on show; an edited frame carries timeout_ms
+    await typeCell(page, "1 + 1");
+    await page.click("#run-button");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("2");
+    await page.check("#raw-toggle");
+    const frames = page.locator("#raw-frames pre");
+    expect(JSON.parse((await frames.nth(0).textContent()) ?? "")).toEqual({
+      type: "step",
+      data: { code: "1 + 1", language: "js" },
+    });
+    expect(JSON.parse((await frames.nth(1).textContent()) ?? "")).toMatchObject({
+      type: "observation",
+      data: { observation: { value: "2" }, done: false },
+    });
+    await page.fill("#raw-request", "{not json");
+    await page.click("#raw-send");
+    expect(await page.locator("#raw-error").textContent()).toMatch(/Not valid JSON/);
+    const edited = { type: "step", data: { code: "'slow ok'", language: "js", timeout_ms: 20_000 } };
+    await page.fill("#raw-request", JSON.stringify(edited));
+    await page.click("#raw-send");
+    await poll(() => page.locator("#history li").count()).toBe(2);
+    expect(await page.locator("#history li").nth(1).textContent()).toMatch(/^raw \{/);
+    expect(JSON.parse((await frames.nth(0).textContent()) ?? "")).toEqual(edited);
+    expect(await page.locator('[data-testid="value"]').textContent()).toContain("slow ok");
+    await page.uncheck("#raw-toggle");
+
+    // tool forms: a path is one line, a content a text box; a failing tool's error reads plainly
+    await page.selectOption("#tool-select", "write_file");
+    expect(await page.getByLabel("path").evaluate((n) => n.tagName)).toBe("INPUT");
+    expect(await page.getByLabel("content").evaluate((n) => n.tagName)).toBe("TEXTAREA");
+    await page.selectOption("#tool-select", "read_file");
+    await page.getByLabel("path").fill("missing.txt");
+    await page.click("#tool-call");
+    await poll(() => page.locator('[data-testid="error"] h3').textContent()).toMatch(/^Tool error \(\w+\)$/);
+
+    // the cell is kept per task across a reload, which also brings the task back
+    const kept = `// kept across reloads\nconst keep = "${task.entry_point}";`;
+    await typeCell(page, kept);
+    await page.reload();
+    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
+    await poll(editorText).toBe(kept);
+    await poll(() => page.locator('#task-list [aria-selected="true"]').getAttribute("data-task-id")).toBe(
+      task.id,
+    );
+    await poll(() => page.locator("#state").textContent()).toContain(task.id);
+    await poll(() => episodeStatus(page)).toBe("live");
+    // ...and per task: another task shows its own prompt, coming back shows the kept cell
+    const other = suite.tasks.find((t) => t.id !== task.id && t.language === "js");
+    if (other === undefined) throw new Error("builtin suite has a single js task");
+    await choose(page, other.id);
+    expect(await editorText()).toBe(other.prompt);
+    await choose(page, task.id);
+    expect(await editorText()).toBe(kept);
+
+    // Stop: a cell that never ends is cut off; the earlier steps are replayed into a new episode
+    await typeCell(page, "globalThis.before = 41;");
+    await page.click("#run-button");
+    await poll(() => page.locator("#history li button").count()).toBe(1);
+    await typeCell(page, "while (true) {}");
+    await page.click("#run-button");
+    await poll(() => page.locator("#stop-button").isVisible()).toBe(true);
+    await page.click("#stop-button");
+    await poll(() => page.locator("#problem").textContent()).toMatch(/^Stopped\./);
+    await poll(() => episodeStatus(page)).toBe("live");
+    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*1/);
+    expect(await page.locator("#stop-button").isHidden()).toBe(true);
+    // the replayed step rebuilt the sandbox's state
+    await typeCell(page, "before + 1");
+    await page.click("#run-button");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("42");
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("survives a server restart: Run disabled while down, task list reloaded, replay offered", {
+    timeout: 180_000,
+  }, async () => {
+    const task = pickTask(suite);
+    const page = await openPage();
+    await choose(page, task.id);
+    await typeCell(page, "globalThis.seen = 'kept';");
+    await page.click("#run-button");
+    await poll(() => page.locator("#history li button").count()).toBe(1);
+
+    if (running === undefined) throw new Error("server not started");
     const { port } = running;
     await running.server.close();
     running = undefined;
     await poll(() => page.locator("#notice-text").textContent()).toMatch(
       /connection to the server was lost/i,
     );
-    running = await startServer(suite, port);
-    await poll(() => page.locator("#notice-text").textContent()).toMatch(/Reconnected.*episode was lost/);
-    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
-    await page.click("#notice-reset");
-    await poll(() => page.locator("#notice").isHidden()).toBe(true);
-    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*0/);
+    await poll(() => episodeStatus(page)).toBe("offline");
+    expect(await page.locator("#run-button").isDisabled()).toBe(true);
+    // a search while the server is down fails...
+    await page.fill("#task-search", "");
+    await poll(() => page.locator("#task-count").textContent()).toMatch(/Task list unavailable/);
+    await page.setViewportSize({ width: 390, height: 844 });
+    shots.push(...(await screenshots(page, "web-offline")));
+    await page.setViewportSize({ width: 1280, height: 800 });
 
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    running = await startServer(suite, port);
+    // ...and the list comes back with the connection; the lost episode can be replayed
+    await poll(() => page.locator("#task-count").textContent()).toMatch(/^\d+ tasks found/);
+    await poll(() => page.locator("#conn-status").textContent()).toBe("Connected");
+    await poll(() => page.locator("#notice-text").textContent()).toMatch(/Reconnected.*was lost/);
+    expect(await page.locator("#problem").textContent()).toBe("");
+    expect(await page.locator("#run-button").isDisabled()).toBe(true);
+    expect(await page.locator("#notice-replay").textContent()).toBe(
+      `Reset into ${task.id} and replay 1 step`,
+    );
+    shots.push(...(await screenshots(page, "web-reconnected")));
+    await page.click("#notice-replay");
+    await poll(() => page.locator("#notice").isHidden()).toBe(true);
+    await poll(() => episodeStatus(page)).toBe("live");
+    await poll(() => page.locator("#state").textContent()).toMatch(/step_count\s*1/);
+    expect(await page.locator("#state").textContent()).toContain(task.id);
+    await typeCell(page, "seen");
+    await page.click("#run-button");
+    await poll(() => page.locator('[data-testid="value"]').textContent()).toContain("kept");
+    expect(problems.filter((p) => !/Failed to load resource|404|ERR_CONNECTION_REFUSED/.test(p))).toEqual([]);
     await page.close();
   });
 });

@@ -53,6 +53,19 @@ describe("web routes", () => {
     expect(await css.text()).toContain(".cm-error-line");
   });
 
+  it("serves a favicon at /web/favicon.svg and /favicon.ico (no 404 on every load)", async () => {
+    const html = await (await app.request("/web/")).text();
+    expect(html).toContain('<link rel="icon" href="/web/favicon.svg" type="image/svg+xml">');
+    for (const path of ["/web/favicon.svg", "/favicon.ico"]) {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("image/svg+xml");
+      expect(await res.text()).toMatch(/^<svg [^>]*viewBox="0 0 32 32"/);
+      const again = await app.request(path, { headers: { "If-None-Match": res.headers.get("etag") ?? "" } });
+      expect(again.status).toBe(304);
+    }
+  });
+
   it("prefers prebuilt files and writes them with the CLI helper", async () => {
     const dir = await mkdtemp(join(tmpdir(), "codeact-web-"));
     try {

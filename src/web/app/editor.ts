@@ -1,5 +1,10 @@
-/** The cell editor: CodeMirror 6 with JS/TS highlighting and an error-line highlight. */
+/**
+ * The cell editor: CodeMirror 6 with JS/TS highlighting, an error-line highlight and type-error
+ * diagnostics. Tab indents; Escape then Tab moves focus on (CodeMirror's tab-focus escape).
+ */
+import { indentWithTab } from "@codemirror/commands";
 import { javascript } from "@codemirror/lang-javascript";
+import { type Diagnostic, setDiagnostics } from "@codemirror/lint";
 import { Compartment, EditorSelection, Prec, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, type DecorationSet, keymap } from "@codemirror/view";
 import { basicSetup, EditorView } from "codemirror";
@@ -15,6 +20,15 @@ export interface CellEditor {
   /** Focus the editor with the cursor at the start of a 1-based line. */
   goToLine(line: number): void;
   focus(): void;
+  /** Underlines type errors (1-based line and column); an empty list clears them. */
+  showDiagnostics(list: readonly CellDiagnostic[]): void;
+}
+
+export interface CellDiagnostic {
+  line: number;
+  column: number;
+  message: string;
+  code?: string;
 }
 
 const setErrorLine = StateEffect.define<number | null>();
@@ -42,7 +56,13 @@ function languageExtension(language: Language) {
   return javascript({ typescript: language === "ts" });
 }
 
-export function createCellEditor(parent: HTMLElement, nonce: string, onRun: () => void): CellEditor {
+export interface EditorHooks {
+  onRun(): void;
+  /** The text changed (typing or setCode). */
+  onChange(): void;
+}
+
+export function createCellEditor(parent: HTMLElement, nonce: string, hooks: EditorHooks): CellEditor {
   const language = new Compartment();
   const view = new EditorView({
     parent,
@@ -53,17 +73,25 @@ export function createCellEditor(parent: HTMLElement, nonce: string, onRun: () =
           {
             key: "Mod-Enter",
             run: () => {
-              onRun();
+              hooks.onRun();
               return true;
             },
           },
         ]),
       ),
       basicSetup,
+      keymap.of([indentWithTab]),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) hooks.onChange();
+      }),
       language.of(languageExtension("js")),
       errorLineField,
+      // long prompt lines wrap instead of scrolling the code sideways (phones, narrow panes)
+      EditorView.lineWrapping,
       EditorView.cspNonce.of(nonce),
-      EditorView.contentAttributes.of({ "aria-label": "Cell code (Ctrl or Cmd + Enter runs it)" }),
+      EditorView.contentAttributes.of({
+        "aria-label": "Cell code (Ctrl or Cmd + Enter runs it; Tab indents, Escape then Tab leaves)",
+      }),
     ],
   });
   return {
@@ -88,5 +116,18 @@ export function createCellEditor(parent: HTMLElement, nonce: string, onRun: () =
       view.focus();
     },
     focus: () => view.focus(),
+    showDiagnostics(list) {
+      const doc = view.state.doc;
+      const marks: Diagnostic[] = list.map((d) => {
+        const line = doc.line(Math.min(Math.max(1, d.line), doc.lines));
+        const from = Math.min(line.from + Math.max(0, d.column - 1), line.to);
+        // Underline the word at the position (or one character), like an IDE does.
+        const word = view.state.wordAt(from);
+        const to = word !== null && word.from === from ? word.to : Math.min(from + 1, line.to);
+        const message = d.code === undefined ? d.message : `${d.message} (${d.code})`;
+        return { from, to: Math.max(to, from), severity: "error", message, source: "TypeScript" };
+      });
+      view.dispatch(setDiagnostics(view.state, marks));
+    },
   };
 }

@@ -1,9 +1,17 @@
 /** The episode's history list and state panel. */
 import { byId, el, isRecord, json, kvList } from "./dom.ts";
 
-export type HistoryEntry =
-  | { kind: "code"; code: string; language: "js" | "ts"; result: unknown }
-  | { kind: "tool"; toolName: string; args: Record<string, unknown>; result: unknown };
+/** The frames of one step as sent and received (the raw view shows them; replay resends them). */
+export interface Frames {
+  request: { type: string; data?: unknown };
+  reply: unknown;
+}
+
+export type HistoryEntry = (
+  | { kind: "code"; code: string; language: "js" | "ts" }
+  | { kind: "tool"; toolName: string; args: Record<string, unknown> }
+  | { kind: "raw" }
+) & { result: unknown; frames: Frames };
 
 function rewardText(result: unknown): string {
   if (!isRecord(result)) return "";
@@ -21,6 +29,21 @@ function firstCodeLine(code: string): string | undefined {
   return lines.find((l) => l !== "" && !/^(\/\/|\/\*|\*)/.test(l)) ?? lines.find((l) => l !== "");
 }
 
+/**
+ * A second line for a cell whose first line an earlier cell shares: its first line that differs
+ * from that cell's, so that "function f() {" five times in a row can be told apart.
+ */
+function distinguishingLine(code: string, earlier: readonly string[]): string | undefined {
+  const lines = code.split("\n");
+  const head = firstCodeLine(code);
+  const twin = [...earlier].reverse().find((c) => firstCodeLine(c) === head);
+  if (twin === undefined) return undefined;
+  const other = twin.split("\n");
+  const at = lines.findIndex((line, i) => line.trim() !== "" && line.trim() !== other[i]?.trim());
+  if (at < 0) return lines.length === other.length ? "(same cell again)" : `${lines.length} lines`;
+  return `line ${at + 1}: ${lines[at]?.trim()}`;
+}
+
 export class History {
   readonly #list = byId("history");
   readonly #entries: HistoryEntry[] = [];
@@ -35,6 +58,11 @@ export class History {
     return this.#entries.length;
   }
 
+  /** The steps so far, oldest first (a copy). */
+  entries(): HistoryEntry[] {
+    return [...this.#entries];
+  }
+
   clear(): void {
     this.#entries.length = 0;
     this.#renderEmpty();
@@ -42,12 +70,16 @@ export class History {
 
   add(entry: HistoryEntry): void {
     if (this.#entries.length === 0) this.#list.replaceChildren();
+    const earlier = this.#entries.flatMap((e) => (e.kind === "code" ? [e.code] : []));
     this.#entries.push(entry);
     const n = this.#entries.length;
     const head =
       entry.kind === "code"
         ? `${entry.language}: ${firstCodeLine(entry.code) ?? "(empty cell)"}`
-        : `tool ${entry.toolName}(${json(entry.args).replace(/\s+/g, " ")})`;
+        : entry.kind === "tool"
+          ? `tool ${entry.toolName}(${json(entry.args).replace(/\s+/g, " ")})`
+          : `raw ${json(entry.frames.request).replace(/\s+/g, " ")}`;
+    const second = entry.kind === "code" ? distinguishingLine(entry.code, earlier) : undefined;
     const button = el(
       "button",
       {
@@ -56,6 +88,7 @@ export class History {
         "aria-label": `Step ${n}: load it back (${rewardText(entry.result)})`,
       },
       el("span", { class: "summary" }, head),
+      second !== undefined && el("span", { class: "summary second" }, second),
       el("span", { class: "hint" }, rewardText(entry.result)),
     );
     button.addEventListener("click", () => this.#onSelect(entry));

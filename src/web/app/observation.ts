@@ -1,8 +1,20 @@
-/** Renders observation frames and server error frames into the Observation panel. */
+/**
+ * Renders observation frames and server error frames into the Observation panel. The cell's own
+ * result (error, value, stdout, stderr, type errors) comes first; grading is a summary line below.
+ */
+
 import { el, isRecord, json, num, pre, str } from "./dom.ts";
+import type { CellDiagnostic } from "./editor.ts";
+import { formatReward, gradingBlock, testsBlock } from "./grading.ts";
 
 export interface RenderHooks {
   goToLine(line: number): void;
+}
+
+export interface Rendered {
+  /** The error line to highlight in the editor, if any. */
+  errorLine: number | null;
+  diagnostics: CellDiagnostic[];
 }
 
 const SHOWN_KEYS = new Set([
@@ -23,103 +35,77 @@ const SHOWN_KEYS = new Set([
   "result",
   "tools",
   "prompt",
+  "diagnostics",
 ]);
 
-function formatReward(reward: unknown): string {
-  if (reward === null || reward === undefined) return "none";
-  if (typeof reward === "number") return Number.isInteger(reward) ? String(reward) : reward.toFixed(4);
-  return String(reward);
-}
+const KIND_TITLES: Record<string, string> = {
+  syntax: "Syntax error",
+  runtime: "Runtime error",
+  timeout: "Time limit exceeded",
+  memory: "Memory limit exceeded",
+  output_limit: "Output limit exceeded",
+  infra: "Infrastructure error",
+};
 
-function rewardHeader(reward: unknown, done: boolean, obs: Record<string, unknown>): HTMLElement {
-  const reason = str(obs.done_reason);
-  return el(
-    "div",
-    { class: "reward" },
-    el("span", {}, "Reward "),
-    el("span", { class: "big", "data-testid": "reward" }, formatReward(reward)),
-    el(
-      "span",
-      { class: `badge ${done ? "pass" : ""}` },
-      done ? `done${reason ? ` (${reason})` : ""}` : "not done",
-    ),
-    obs.infra_error === true &&
-      el("span", { class: "badge fail" }, "infrastructure error — not the agent's fault"),
-    obs.state_lost === true && el("span", { class: "badge fail" }, "sandbox state was lost"),
-  );
-}
-
-function rewardsTable(rewards: unknown): HTMLElement | null {
-  if (!isRecord(rewards) || Object.keys(rewards).length === 0) return null;
-  const rows = Object.entries(rewards).map(([path, score]) =>
-    el(
-      "tr",
-      {},
-      el("td", { class: "mono" }, path === "" ? "(root)" : path),
-      el("td", { class: "num" }, formatReward(score)),
-    ),
-  );
-  return el(
-    "table",
-    { "aria-label": "Rubric scores" },
-    el(
-      "thead",
-      {},
-      el("tr", {}, el("th", { scope: "col" }, "Rubric path"), el("th", { scope: "col" }, "Score")),
-    ),
-    el("tbody", {}, ...rows),
-  );
-}
-
-function testsBlock(tests: unknown, title: string, testId: string): HTMLElement | null {
-  if (!isRecord(tests)) return null;
-  const cases = Array.isArray(tests.cases) ? tests.cases.filter(isRecord) : [];
-  const passed = num(tests.passed) ?? 0;
-  const failed = num(tests.failed) ?? 0;
-  const total = num(tests.total) ?? cases.length;
-  const items = cases.map((c) => {
-    const status = str(c.status) ?? "unknown";
-    const cls = status === "passed" ? "pass" : status === "failed" ? "fail" : "";
-    const mark = status === "passed" ? "✓ passed" : status === "failed" ? "✗ failed" : status;
-    return el(
-      "li",
-      { class: cls },
-      el("strong", {}, `${mark}: `),
-      str(c.name) ?? "(unnamed)",
-      str(c.message) !== undefined && el("span", { class: "msg" }, str(c.message)),
-    );
-  });
-  return el(
-    "div",
-    { "data-testid": testId },
-    el(
-      "h3",
-      {},
-      `${title} `,
-      el("span", { class: `badge ${failed > 0 ? "fail" : "pass"}` }, `${passed}/${total} passed`),
-    ),
-    failed > 0 && el("p", { class: "fail" }, `${failed} failed`),
-    el("ul", { class: "tests" }, ...items),
-  );
-}
-
-function errorBlock(error: unknown, hooks: RenderHooks): HTMLElement | null {
-  if (!isRecord(error)) return null;
+function errorTitle(error: Record<string, unknown>, isTool: boolean): string {
   const line = num(error.line);
   const column = num(error.column);
   const where =
     line === undefined ? "" : ` at line ${line}${column === undefined ? "" : `, column ${column}`}`;
-  const title = `${str(error.kind) ?? str(error.error_type) ?? "error"} error — ${str(error.name) ?? ""}${where}`;
+  const kind = str(error.kind);
+  const head = isTool
+    ? `Tool error${str(error.error_type) ? ` (${str(error.error_type)})` : ""}`
+    : ((kind && KIND_TITLES[kind]) ?? (kind ? `${kind} error` : "Error"));
+  const name = str(error.name);
+  return `${head}${name ? `: ${name}` : ""}${where}`;
+}
+
+function errorBlock(error: unknown, hooks: RenderHooks, isTool = false): HTMLElement | null {
+  if (!isRecord(error)) return null;
+  const line = num(error.line);
   const button = el("button", { type: "button", class: "secondary" }, `Go to line ${line ?? ""}`);
   if (line !== undefined) button.addEventListener("click", () => hooks.goToLine(line));
   return el(
     "div",
     { class: "error-box", "data-testid": "error" },
-    el("h3", {}, title),
+    el("h3", {}, errorTitle(error, isTool)),
     el("p", { class: "mono" }, str(error.message) ?? json(error)),
     line !== undefined && button,
     str(error.stack) !== undefined &&
       el("details", {}, el("summary", {}, "Stack"), pre(str(error.stack) ?? "")),
+  );
+}
+
+/** `diagnostics`: [{line, column, message, code?}] from a type check; malformed items are skipped. */
+export function parseDiagnostics(value: unknown): CellDiagnostic[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isRecord).flatMap((d): CellDiagnostic[] => {
+    const line = num(d.line);
+    const message = str(d.message);
+    if (line === undefined || message === undefined) return [];
+    const code = typeof d.code === "number" ? `TS${d.code}` : str(d.code);
+    return [{ line, column: num(d.column) ?? 1, message, ...(code === undefined ? {} : { code }) }];
+  });
+}
+
+function diagnosticsBlock(list: CellDiagnostic[], hooks: RenderHooks): HTMLElement | null {
+  if (list.length === 0) return null;
+  const items = list.map((d) => {
+    const go = el("button", { type: "button", class: "linklike" }, `line ${d.line}, col ${d.column}`);
+    go.addEventListener("click", () => hooks.goToLine(d.line));
+    return el(
+      "li",
+      {},
+      go,
+      `: ${d.message}`,
+      d.code !== undefined && el("span", { class: "hint" }, ` ${d.code}`),
+    );
+  });
+  return el(
+    "div",
+    { class: "diagnostics", "data-testid": "diagnostics" },
+    el("h3", {}, `Type errors (${list.length})`),
+    el("ul", {}, ...items),
   );
 }
 
@@ -134,56 +120,68 @@ function usageBlock(usage: unknown): HTMLElement | null {
   return el("p", { class: "hint", "data-testid": "usage" }, `Usage: ${text}`);
 }
 
-function outputBlock(obs: Record<string, unknown>): HTMLElement[] {
+function outputBlocks(obs: Record<string, unknown>): HTMLElement[] {
   const blocks: HTMLElement[] = [];
   for (const key of ["value", "stdout", "stderr"] as const) {
     const text = str(obs[key]);
-    if (text === undefined || (text === "" && key !== "stdout")) continue;
-    blocks.push(el("h3", {}, key), pre(text === "" ? "(empty)" : text, key));
+    if (text === undefined || text === "") continue;
+    blocks.push(el("div", { class: `output ${key}`, "data-testid": key }, el("h3", {}, key), pre(text, key)));
   }
-  const exit = num(obs.exit_code);
-  if (exit !== undefined) blocks.push(el("p", { class: "hint" }, `exit code ${exit}`));
   return blocks;
 }
 
-function toolBlock(obs: Record<string, unknown>, hooks: RenderHooks): HTMLElement[] {
+function toolBlocks(obs: Record<string, unknown>, hooks: RenderHooks): HTMLElement[] {
   const blocks: HTMLElement[] = [];
   if (str(obs.tool_name) !== undefined) {
     blocks.push(el("h3", {}, `Tool ${str(obs.tool_name)}`));
-    blocks.push(errorBlock(obs.error, hooks) ?? pre(json(obs.result), "tool result"));
+    blocks.push(errorBlock(obs.error, hooks, true) ?? pre(json(obs.result), "tool result"));
   }
   if (Array.isArray(obs.tools))
     blocks.push(el("p", { class: "hint" }, `${obs.tools.length} tools available`));
   return blocks;
 }
 
-/** Renders a `{observation, reward, done}` result; returns the error line to highlight, if any. */
-export function renderResult(target: HTMLElement, data: unknown, hooks: RenderHooks): number | null {
+/** What the cell itself did, before any grading. */
+function ownResult(obs: Record<string, unknown>, diagnostics: CellDiagnostic[], hooks: RenderHooks) {
+  const isTool = obs.tool_name !== undefined;
+  const own = [
+    ...(isTool ? toolBlocks(obs, hooks) : [errorBlock(obs.error, hooks)]),
+    diagnosticsBlock(diagnostics, hooks),
+    ...outputBlocks(obs),
+    testsBlock(obs.cell_tests, "Tests defined in the cell", "cell-tests"),
+  ].filter((n): n is HTMLElement => n !== null);
+  const ranCode = obs.exit_code !== undefined && !isTool && !Array.isArray(obs.tools);
+  if (own.length === 0 && ranCode)
+    own.push(el("p", { class: "hint", "data-testid": "no-output" }, "No output."));
+  if (!isTool && Array.isArray(obs.tools)) own.push(...toolBlocks(obs, hooks));
+  return own;
+}
+
+/** Renders a `{observation, reward, done}` result. */
+export function renderResult(target: HTMLElement, data: unknown, hooks: RenderHooks): Rendered {
   const result = isRecord(data) ? data : {};
   const obs = isRecord(result.observation) ? result.observation : {};
   const extra = Object.fromEntries(Object.entries(obs).filter(([k]) => !SHOWN_KEYS.has(k)));
+  const diagnostics = parseDiagnostics(obs.diagnostics);
+  const exit = num(obs.exit_code);
   const body = el(
     "div",
     { class: "result" },
-    rewardHeader(result.reward, result.done === true, obs),
-    rewardsTable(obs.rewards) ?? "",
-    ...(obs.tool_name === undefined ? [errorBlock(obs.error, hooks) ?? ""] : []),
-    testsBlock(obs.tests, "Tests", "tests") ?? "",
-    testsBlock(obs.cell_tests, "Tests defined in the cell", "cell-tests") ?? "",
-    ...outputBlock(obs),
-    ...toolBlock(obs, hooks),
-    usageBlock(obs.usage) ?? "",
+    el("div", { class: "own", "data-testid": "own-result" }, ...ownResult(obs, diagnostics, hooks)),
+    gradingBlock(result, obs),
     obs.submitted !== undefined &&
       el(
         "p",
         {},
         `Submitted answer: ${json(isRecord(obs.submitted) ? obs.submitted.answer : obs.submitted)}`,
       ),
+    usageBlock(obs.usage) ?? "",
+    exit !== undefined && exit !== 0 && el("p", { class: "hint" }, `exit code ${exit}`),
     Object.keys(extra).length > 0 && el("details", {}, el("summary", {}, "Other fields"), pre(json(extra))),
   );
   target.replaceChildren(body);
   const error = isRecord(obs.error) && obs.tool_name === undefined ? obs.error : undefined;
-  return num(error?.line) ?? null;
+  return { errorLine: num(error?.line) ?? null, diagnostics };
 }
 
 /** One sentence for screen readers: the announcer reads this, not the whole panel. */
@@ -231,4 +229,9 @@ export function renderProblem(target: HTMLElement, message: string): void {
   target.replaceChildren(
     el("div", { class: "error-box", "data-testid": "server-error" }, el("p", {}, message)),
   );
+}
+
+/** A neutral message in the same place (e.g. what Stop did). */
+export function renderNote(target: HTMLElement, message: string): void {
+  target.replaceChildren(el("div", { class: "note-box", "data-testid": "note" }, el("p", {}, message)));
 }

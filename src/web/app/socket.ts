@@ -15,7 +15,7 @@ export type ConnectionStatus = "connecting" | "open" | "closed";
 export interface ConnectionEvents {
   status(status: ConnectionStatus, detail: string): void;
   /** The socket dropped after having been open: server-side episode state is lost. */
-  lost(code: number, reason: string): void;
+  lost(code: number, reason: string, byUs: boolean): void;
   /** The socket is open; `afterLoss` when an earlier connection had dropped. */
   opened(afterLoss: boolean): void;
 }
@@ -37,6 +37,8 @@ export class Connection {
   #attempt = 0;
   #everOpened = false;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The socket being closed by abort(): reconnect at once, and say it was us. */
+  #aborting: WebSocket | undefined;
 
   constructor(url: string, events: ConnectionEvents) {
     this.#url = url;
@@ -58,7 +60,9 @@ export class Connection {
       this.#everOpened = true;
       this.#events.opened(afterLoss);
     });
-    ws.addEventListener("message", (event) => this.#onMessage(event.data));
+    ws.addEventListener("message", (event) => {
+      if (this.#ws === ws) this.#onMessage(event.data); // a stopped socket's late replies are stale
+    });
     ws.addEventListener("close", (event) => this.#onClose(ws, event.code, event.reason));
   }
 
@@ -100,19 +104,36 @@ export class Connection {
     pending.resolve({ type: frame.type, data: frame.data, id: frame.id });
   }
 
+  /**
+   * Drops the connection and opens a new one at once. The protocol has no way to cancel one step,
+   * so this is how the page stops a long cell: the server ends the session (and its episode).
+   */
+  abort(): void {
+    const ws = this.#ws;
+    if (ws === undefined) return;
+    this.#aborting = ws;
+    ws.close(4001, "stopped by the user");
+    // The close event arrives after the server answers the close frame; do not wait for it.
+    this.#onClose(ws, 4001, "stopped by the user");
+  }
+
   #onClose(ws: WebSocket, code: number, reason: string): void {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
+    const byUs = this.#aborting === ws;
+    this.#aborting = undefined;
     for (const [key, pending] of this.#pending) {
       clearTimeout(pending.timer);
       pending.reject(new Error("the connection to the server was lost"));
       this.#pending.delete(key);
     }
     const wasOpen = this.#attempt === 0 && this.#everOpened;
-    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.#attempt) + Math.floor(Math.random() * 150);
-    this.#attempt++;
+    const delay = byUs
+      ? 0
+      : Math.min(MAX_BACKOFF_MS, 250 * 2 ** this.#attempt) + Math.floor(Math.random() * 150);
+    if (!byUs) this.#attempt++;
     this.#events.status("closed", `Disconnected — retrying in ${(delay / 1000).toFixed(1)} s`);
-    if (wasOpen) this.#events.lost(code, reason);
+    if (wasOpen) this.#events.lost(code, reason, byUs);
     this.#retryTimer = setTimeout(() => this.connect(), delay);
   }
 

@@ -38,6 +38,7 @@ function schemaType(schema: Record<string, unknown>): string | undefined {
 
 function primitiveField(
   id: string,
+  name: string,
   schema: Record<string, unknown>,
   kind: string,
 ): Field["collect"] & { input: HTMLElement } {
@@ -71,9 +72,9 @@ function primitiveField(
       { input },
     );
   }
-  const long =
-    /code|text|message|content|source/i.test(id) ||
-    (typeof schema.maxLength === "number" && schema.maxLength > 200);
+  // Multi-line only for fields that hold text bodies; a path or a name is one line whatever its
+  // maxLength (a `path` with maxLength 1024 used to become a 4-row box).
+  const long = /(^|_)(code|text|message|content|source|body)$/i.test(name);
   const input = long ? el("textarea", { id, rows: "4" }) : el("input", { id, type: "text" });
   return Object.assign((): Collected => ({ ok: true, value: input.value, present: input.value !== "" }), {
     input,
@@ -113,7 +114,7 @@ function buildField(
   const kind = schemaType(schema);
   const simple =
     kind === "enum" || kind === "boolean" || kind === "number" || kind === "integer" || kind === "string";
-  const collect = simple ? primitiveField(id, schema, kind) : jsonField(id, schema);
+  const collect = simple ? primitiveField(id, name, schema, kind) : jsonField(id, schema);
   const error = el("p", { class: "err", role: "alert", hidden: true });
   if (required) collect.input.setAttribute("aria-required", "true");
   const hint = [kind === undefined || !simple ? "JSON" : kind, str(schema.description)]
