@@ -10,6 +10,18 @@ interface Pending {
 }
 
 const pending = new MapCtor<number, Pending>();
+/**
+ * Tool calls one cell may make. Each one is a round trip into the sandbox; on isolated-vm every
+ * such call leaves a timer that fires at the cell's deadline, and a few hundred thousand of them
+ * firing at once overflow the timer thread's stack (the whole sandbox process dies).
+ */
+export const MAX_TOOL_CALLS_PER_CELL = 10_000;
+let callsThisCell = 0;
+
+/** Called when a cell begins. */
+export function resetToolCount(): void {
+  callsThisCell = 0;
+}
 
 export function pendingTools(): number {
   return pending.size;
@@ -70,6 +82,11 @@ export function makeTool(
   const tool = {
     [name](args?: unknown): Promise<unknown> {
       return new PromiseCtor((resolve, reject) => {
+        if (++callsThisCell > MAX_TOOL_CALLS_PER_CELL) {
+          throw new ErrorCtor(
+            `${name}: a cell may make at most ${MAX_TOOL_CALLS_PER_CELL} tool calls (use fewer, larger calls, or split the work over cells)`,
+          );
+        }
         if (args !== undefined) checkJson(args, "args", []);
         const json = args === undefined ? "{}" : (J.stringify(args) as string);
         const id = callTool(name, json);
