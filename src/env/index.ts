@@ -7,7 +7,17 @@ export {
   type ValidationIssue,
 } from "./actions.ts";
 export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
+export {
+  cellFingerprint,
+  type LoggedAction,
+  type LoggedCell,
+  type LoggedToolCall,
+  type ReplayTarget,
+  replayActionLog,
+  toolFingerprint,
+} from "./action-log.ts";
 export { CodeActEnv, type EnvOptions } from "./env.ts";
+export { MAX_FORK_COUNT } from "./fork.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
 export { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
 export {
