@@ -55,7 +55,12 @@ function digest(value: unknown): string {
   return createHash("sha256").update(JSON.stringify(value)).digest("base64url");
 }
 
-export function logCell(code: string, language: Language, result: ExecResult, timeoutMs?: number): LoggedCell {
+export function logCell(
+  code: string,
+  language: Language,
+  result: ExecResult,
+  timeoutMs?: number,
+): LoggedCell {
   return {
     kind: "cell",
     code,
@@ -65,7 +70,11 @@ export function logCell(code: string, language: Language, result: ExecResult, ti
   };
 }
 
-export function logToolCall(name: string, args: Record<string, unknown>, outcome: ToolCallOutcome): LoggedToolCall {
+export function logToolCall(
+  name: string,
+  args: Record<string, unknown>,
+  outcome: ToolCallOutcome,
+): LoggedToolCall {
   return { kind: "tool", name, arguments: structuredClone(args), fingerprint: toolFingerprint(outcome) };
 }
 

@@ -17,7 +17,13 @@ import { logCell, logToolCall } from "./action-log.ts";
 import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
-import { cellReplayProblem, checkForkable, forkEpisode, toolReplayProblem, validateForkCount } from "./fork.ts";
+import {
+  cellReplayProblem,
+  checkForkable,
+  forkEpisode,
+  toolReplayProblem,
+  validateForkCount,
+} from "./fork.ts";
 import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
 import { type ToolContext, type ToolDefinition, ToolRegistry } from "./tools.ts";
 import type {
@@ -103,10 +109,12 @@ export class CodeActEnv implements Environment {
         callTool: (name: string, args: Record<string, unknown>, context: ToolContext) =>
           this.#registry.call(name, args, context, this.#toolTimeoutMs),
       };
-      const built = await Promise.allSettled(children.map((child) => forkEpisode(parent, deps)));
+      const built = await Promise.allSettled(children.map(() => forkEpisode(parent, deps)));
       const failed = built.find((r) => r.status === "rejected");
       if (failed !== undefined) {
-        await Promise.all(built.map((r) => (r.status === "fulfilled" ? r.value.disposeSandbox() : undefined)));
+        await Promise.all(
+          built.map((r) => (r.status === "fulfilled" ? r.value.disposeSandbox() : undefined)),
+        );
         throw failed.reason;
       }
       built.forEach((r, i) => {

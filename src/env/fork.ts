@@ -29,7 +29,10 @@ export function validateForkCount(count: unknown): number {
 export function checkForkable(parent: Episode | null): asserts parent is Episode {
   if (parent === null) throw new CodeActError("NOT_RESET", "Cannot fork: no episode yet (call reset first)");
   if (parent.done) {
-    throw new CodeActError("EPISODE_DONE", `Cannot fork episode ${parent.id}: it is done (${parent.doneReason})`);
+    throw new CodeActError(
+      "EPISODE_DONE",
+      `Cannot fork episode ${parent.id}: it is done (${parent.doneReason})`,
+    );
   }
   if (parent.notReplayable !== undefined) {
     throw new CodeActError(
@@ -46,7 +49,8 @@ export function cellReplayProblem(result: ExecResult, actionNumber: number): str
   if (kind === "infra") return `action ${actionNumber} (a cell) hit an infrastructure failure`;
   if (kind === "memory" || result.state_lost === true)
     return `action ${actionNumber} (a cell) hit the memory limit and the sandbox's state was lost`;
-  if (kind === "timeout") return `action ${actionNumber} (a cell) timed out (how far a cell got is a matter of wall-clock time)`;
+  if (kind === "timeout")
+    return `action ${actionNumber} (a cell) timed out (how far a cell got is a matter of wall-clock time)`;
   return undefined;
 }
 

@@ -1,13 +1,4 @@
 export {
-  actionSchema,
-  describeIssues,
-  MAX_STEP_TIMEOUT_MS,
-  type ParseActionResult,
-  parseAction,
-  type ValidationIssue,
-} from "./actions.ts";
-export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
-export {
   cellFingerprint,
   type LoggedAction,
   type LoggedCell,
@@ -16,6 +7,15 @@ export {
   replayActionLog,
   toolFingerprint,
 } from "./action-log.ts";
+export {
+  actionSchema,
+  describeIssues,
+  MAX_STEP_TIMEOUT_MS,
+  type ParseActionResult,
+  parseAction,
+  type ValidationIssue,
+} from "./actions.ts";
+export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
 export { CodeActEnv, type EnvOptions } from "./env.ts";
 export { MAX_FORK_COUNT } from "./fork.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";

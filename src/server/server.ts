@@ -12,6 +12,7 @@ import type { Suite } from "../../tasks/index.ts";
 import { ENV_VERSION, envMetadata, envSchemas } from "../env/index.ts";
 import type { Environment } from "../env/types.ts";
 import { registerWebRoutes } from "../web/index.ts";
+import { registerForkRoutes } from "./fork-routes.ts";
 import { registerHttpRoutes } from "./http.ts";
 import { createLogger, type LogLevel } from "./log.ts";
 import { registerMcpStream } from "./mcp-stream.ts";
@@ -106,6 +107,7 @@ export function createServer(config: ServerConfig): CodeActServer {
     return c.text(text, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
   });
   registerHttpRoutes(app, ctx);
+  registerForkRoutes(app, ctx);
   const endMcpStreams = registerMcpStream(app, {
     ...ctx,
     maxBodyBytes,

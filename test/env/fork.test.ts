@@ -68,7 +68,11 @@ async function playHistory(env: CodeActEnv): Promise<void> {
   await env.step({ code: "let x = Math.floor(Math.random() * 1e6); const t0 = Date.now(); x" });
   await env.step({ code: "await new Promise((r) => setTimeout(r, 5000)); const waited = Date.now() - t0;" });
   await env.step({ code: "await write_file({ path: 'a.txt', content: String(x) }); x += 1;" });
-  await env.step({ type: "call_tool", tool_name: "write_file", arguments: { path: "b.txt", content: "direct" } });
+  await env.step({
+    type: "call_tool",
+    tool_name: "write_file",
+    arguments: { path: "b.txt", content: "direct" },
+  });
   await env.step({ code: "x += 1; throw new Error('half done')" });
   await env.step({ code: "function add(a, b) { return a + b; }" });
 }
