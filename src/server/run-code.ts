@@ -93,19 +93,19 @@ function decodeFiles(files: Record<string, string | null>): Record<string, strin
 }
 
 /** Node prints an uncaught error as its stack (or name: message) on stderr and exits with 1. */
-function uncaught(result: ExecResult): string {
+function uncaught(result: ExecResult, wrapperLine: number): string {
   const e = result.error;
   if (e === undefined) return "";
-  return `${scriptFrames(e.stack ?? `${e.name}: ${e.message}`)}\n`;
+  return `${scriptFrames(e.stack ?? `${e.name}: ${e.message}`, wrapperLine)}\n`;
 }
 
 /** Frames of the script as `/sandbox/main.js` positions; the setup cell's and the wrapper's frames go. */
-function scriptFrames(stack: string): string {
-  const wrapperFrame = (l: string) =>
-    /^\s+at /.test(l) && /cell-1\.js|cell-2\.js:\d+:\d+\)?$/.test(l) && !/cell-2\.js/.test(l);
+function scriptFrames(stack: string, wrapperLine: number): string {
+  const hidden = (l: string) =>
+    /^\s+at /.test(l) && (l.includes("cell-1.js") || l.includes(`cell-2.js:${wrapperLine}:`));
   return stack
     .split("\n")
-    .filter((l) => !wrapperFrame(l) && !/^\s+at cell-2\.js:\d+:\d+$/.test(l))
+    .filter((l) => !hidden(l))
     .map((l) =>
       l.replace(/cell-2\.js:(\d+):(\d+)/g, (_m, line: string, col: string) => {
         const column = line === "1" ? Math.max(1, Number(col) - SCRIPT_PREFIX_CHARS) : Number(col);
@@ -153,11 +153,11 @@ export async function runCode(
     });
     if (!setup.ok) return sandboxError(`the script's setup failed: ${setup.error?.message ?? "unknown"}`);
     const result = await sandbox.run(scriptCell(script.code), { language: "js" });
-    return shapeRun(result, setup.usage.wall_ms);
+    return shapeRun(result, setup.usage.wall_ms, script.code.split("\n").length + 1);
   });
 }
 
-function shapeRun(result: ExecResult, setupMs: number): RunCodeResponse {
+function shapeRun(result: ExecResult, setupMs: number, wrapperLine: number): RunCodeResponse {
   const kind = result.error?.kind;
   if (kind === "infra") return sandboxError(`the sandbox failed: ${result.error?.message ?? ""}`);
   const seconds = Math.round(result.usage.wall_ms + setupMs) / 1000;
@@ -173,7 +173,7 @@ function shapeRun(result: ExecResult, setupMs: number): RunCodeResponse {
     returnCode = 137;
     stderr += "FATAL ERROR: JavaScript heap out of memory (memory_limit_MB)\n";
   } else if (kind !== "timeout") {
-    stderr += uncaught(result);
+    stderr += uncaught(result, wrapperLine);
   }
   const timedOut = kind === "timeout";
   const run: CommandRunResult = {
