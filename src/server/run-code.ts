@@ -147,13 +147,18 @@ export async function runCode(
     ...(input.memory_limit_MB > 0 ? { memoryLimitBytes: input.memory_limit_MB * 1024 * 1024 } : {}),
   };
   return ctx.limiter.run(async () => {
-    await using sandbox = await createSandbox({ ...(ctx.engine ? { engine: ctx.engine } : {}), limits });
-    const setup = await sandbox.run(shimCell(input.stdin ?? "", decodeFiles(input.files)), {
-      language: "js",
-    });
-    if (!setup.ok) return sandboxError(`the script's setup failed: ${setup.error?.message ?? "unknown"}`);
-    const result = await sandbox.run(scriptCell(script.code), { language: "js" });
-    return shapeRun(result, setup.usage.wall_ms, script.code.split("\n").length + 1);
+    // try/finally, not `await using`: Node 22 runs this file by stripping types, without that syntax.
+    const sandbox = await createSandbox({ ...(ctx.engine ? { engine: ctx.engine } : {}), limits });
+    try {
+      const setup = await sandbox.run(shimCell(input.stdin ?? "", decodeFiles(input.files)), {
+        language: "js",
+      });
+      if (!setup.ok) return sandboxError(`the script's setup failed: ${setup.error?.message ?? "unknown"}`);
+      const result = await sandbox.run(scriptCell(script.code), { language: "js" });
+      return shapeRun(result, setup.usage.wall_ms, script.code.split("\n").length + 1);
+    } finally {
+      await sandbox.dispose();
+    }
   });
 }
 
