@@ -17,15 +17,9 @@ import { logCell, logToolCall } from "./action-log.ts";
 import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
-import {
-  cellReplayProblem,
-  checkForkable,
-  forkEpisode,
-  toolReplayProblem,
-  validateForkCount,
-} from "./fork.ts";
+import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
 import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
-import { type ToolContext, type ToolDefinition, ToolRegistry } from "./tools.ts";
+import { type ToolDefinition, ToolRegistry } from "./tools.ts";
 import type {
   Action,
   CallToolAction,
@@ -98,29 +92,17 @@ export class CodeActEnv implements Environment {
    */
   fork(count: number): Promise<CodeActEnv[]> {
     return this.#serialize(async () => {
-      validateForkCount(count);
-      const parent = this.#episode;
-      checkForkable(parent);
-      const children = Array.from({ length: count }, () => new CodeActEnv(this.#options));
-      const deps = {
+      const episodes = await forkEpisodes(this.#episode, count, {
         rubricFactory: this.#options.rubric ?? defaultRubricFor,
-        createSandbox: (episode: Episode) => this.#createSandbox(episode),
-        toolContext: (episode: Episode) => episode.toolContext(this.#registry),
-        callTool: (name: string, args: Record<string, unknown>, context: ToolContext) =>
-          this.#registry.call(name, args, context, this.#toolTimeoutMs),
-      };
-      const built = await Promise.allSettled(children.map(() => forkEpisode(parent, deps)));
-      const failed = built.find((r) => r.status === "rejected");
-      if (failed !== undefined) {
-        await Promise.all(
-          built.map((r) => (r.status === "fulfilled" ? r.value.disposeSandbox() : undefined)),
-        );
-        throw failed.reason;
-      }
-      built.forEach((r, i) => {
-        if (r.status === "fulfilled") (children[i] as CodeActEnv).#episode = r.value;
+        createSandbox: (episode) => this.#createSandbox(episode),
+        toolContext: (episode) => episode.toolContext(this.#registry),
+        callTool: (name, args, context) => this.#registry.call(name, args, context, this.#toolTimeoutMs),
       });
-      return children;
+      return episodes.map((episode) => {
+        const child = new CodeActEnv(this.#options);
+        child.#episode = episode;
+        return child;
+      });
     });
   }
 

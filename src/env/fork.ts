@@ -98,3 +98,23 @@ export async function forkEpisode(parent: Episode, deps: ForkDeps): Promise<Epis
   child.pendingSubmit = undefined;
   return child;
 }
+
+/**
+ * `count` children of `parent` (validated, forkable), built concurrently; if any fails, the others'
+ * sandboxes are disposed and the first failure is thrown.
+ */
+export async function forkEpisodes(
+  parent: Episode | null,
+  count: number,
+  deps: ForkDeps,
+): Promise<Episode[]> {
+  validateForkCount(count);
+  checkForkable(parent);
+  const built = await Promise.allSettled(Array.from({ length: count }, () => forkEpisode(parent, deps)));
+  const failed = built.find((r) => r.status === "rejected");
+  if (failed !== undefined) {
+    await Promise.all(built.map((r) => (r.status === "fulfilled" ? r.value.disposeSandbox() : undefined)));
+    throw failed.reason;
+  }
+  return built.map((r) => (r as PromiseFulfilledResult<Episode>).value);
+}
