@@ -16,6 +16,7 @@ import type {
   StepResult,
   ToolInfo,
 } from "../env/types.ts";
+import { type ForkedSessionInfo, HttpSession, httpBase } from "./http-session.ts";
 
 export interface ClientOptions {
   /** Per-request timeout. Default 60 s (OpenEnv's message timeout). */
@@ -76,6 +77,7 @@ export function errorFromFrame(data: Record<string, unknown>): CodeActError {
 
 export class EnvClient implements AsyncDisposable {
   readonly #socket: WebSocket;
+  readonly #base: string;
   readonly #timeoutMs: number;
   readonly #sendIds: boolean;
   readonly #pending: Pending[] = [];
@@ -85,8 +87,9 @@ export class EnvClient implements AsyncDisposable {
   #failure: CodeActError | undefined;
   #closed = false;
 
-  private constructor(socket: WebSocket, options: ClientOptions) {
+  private constructor(socket: WebSocket, options: ClientOptions, base: string) {
     this.#socket = socket;
+    this.#base = base;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#sendIds = (options.profile ?? "default") === "default";
     socket.on("message", (data, isBinary) => this.#onMessage(isBinary ? "" : data.toString("utf8")));
@@ -109,7 +112,7 @@ export class EnvClient implements AsyncDisposable {
       maxPayload: options.maxMessageBytes ?? 100 * 1024 * 1024,
     });
     // Listening before the handshake ends: a capacity error frame can arrive together with it.
-    const client = new EnvClient(socket, options);
+    const client = new EnvClient(socket, options, httpBase(url));
     await new Promise<void>((resolve, reject) => {
       socket.once("open", () => resolve());
       socket.once("error", (error) =>
@@ -149,6 +152,17 @@ export class EnvClient implements AsyncDisposable {
   async listTools(): Promise<ToolInfo[]> {
     const result = (await this.step({ type: "list_tools" })) as StepResult<ListToolsObservation>;
     return result.observation.tools;
+  }
+
+  /**
+   * Forks this connection's episode (codeact-env servers): `count` children equal to it now, each
+   * a stateful HTTP session of the same server; this connection keeps the parent.
+   */
+  async fork(count = 1): Promise<HttpSession[]> {
+    const reply = (await this.#request("fork", { data: { n: count } }, "fork")) as {
+      sessions: ForkedSessionInfo[];
+    };
+    return reply.sessions.map((s) => HttpSession.attach(this.#base, s.session_id));
   }
 
   /** A JSON-RPC request in an `mcp` frame (OpenEnv dialect: tools/list, tools/call, ...). */

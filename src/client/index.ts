@@ -7,3 +7,4 @@ export {
   type JsonRpcResponse,
   wsUrl,
 } from "./client.ts";
+export { type ForkedSessionInfo, HttpSession, httpBase } from "./http-session.ts";

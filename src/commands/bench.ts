@@ -6,21 +6,24 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchSandbox, CodeActError } from "../../sandbox/index.ts";
+import { benchFork } from "../env/bench.ts";
 import { type BenchRow, benchGrader } from "../eval/bench.ts";
-import { benchServer } from "../server/index.ts";
+import { benchGradeHttp, benchServer } from "../server/index.ts";
 
 export const BENCH_HELP = `codeact-env bench — measure the sandbox, the grader and the server on this machine
 
 Usage:
-  codeact-env bench [--quick] [--only sandbox,grader,server] [--suites-dir ../shared/suites] [--json]
+  codeact-env bench [--quick] [--only sandbox,grader,server,fork,batch] [--suites-dir ../shared/suites] [--json]
 
 Sandbox: trivial-cell step latency p50/p99 per engine, session create, cells/s with concurrent
 sessions, against new Function in the host (the floor) and one node -e process per cell.
 Grader: HumanEval-X JS references graded by the pool of each engine vs one node process per sample
 (same concurrency), and empty samples graded by the pool (the fixed cost of a sample).
-Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.`;
+Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.
+Fork: CodeActEnv.fork(N) per child for 1, 10 and 50 cells of history and N = 1, 8, 64 (isolated-vm).
+Batch: HumanEval-X JS references graded over POST /grade vs in process (eval's grader), same run.`;
 
-const PARTS = ["sandbox", "grader", "server"] as const;
+const PARTS = ["sandbox", "grader", "server", "fork", "batch"] as const;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -28,7 +31,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     strict: true,
     options: {
       quick: { type: "boolean", default: false },
-      only: { type: "string", default: "sandbox,grader,server" },
+      only: { type: "string", default: PARTS.join(",") },
       "suites-dir": { type: "string", default: "../shared/suites" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -59,6 +62,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
     else process.stderr.write(`bench: grader skipped: ${suitePath} not found (see --suites-dir)\n`);
   }
   if (parts.has("server")) add("server", await benchServer({ quick }));
+  if (parts.has("fork")) add("fork", await benchFork({ quick }));
+  if (parts.has("batch")) {
+    const suitePath = resolve(values["suites-dir"], "humaneval-x-js.jsonl");
+    if (existsSync(suitePath)) add("batch", await benchGradeHttp({ suitePath, quick }));
+    else process.stderr.write(`bench: batch skipped: ${suitePath} not found (see --suites-dir)\n`);
+  }
   if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
   return 0;
 }

@@ -2,6 +2,7 @@
  * `codeact-env serve`: the environment over the OpenEnv wire protocol. Stops gracefully on
  * SIGINT/SIGTERM: no new sessions, in-flight steps finish, every sandbox is disposed.
  */
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CodeActError, type EngineName } from "../../sandbox/index.ts";
 import { loadSuite } from "../../tasks/index.ts";
@@ -13,11 +14,14 @@ export const SERVE_HELP = `codeact-env serve — serve the environment over the 
 Usage:
   codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine isolated-vm|quickjs]
                     [--suite builtin|<file.jsonl>] [--max-sessions N] [--profile default|openenv-coding]
-                    [--idle-timeout-ms N] [--max-steps N] [--log-level debug|info|warn|error|silent] [--no-web]
+                    [--idle-timeout-ms N] [--max-steps N] [--batch-concurrency N]
+                    [--log-level debug|info|warn|error|silent] [--no-web]
 
-Routes: WS /ws (OpenEnv sessions), POST /reset /step, GET /state /health /metadata /schema
-/openapi.json /metrics /tasks, POST /mcp (OpenEnv JSON-RPC), /mcp/stream (standard MCP,
-Streamable HTTP: the tools only), /web (a page to play an episode by hand).
+Routes: WS /ws (OpenEnv sessions; a "fork" frame forks the episode), POST /reset /step, GET /state
+/health /metadata /schema /openapi.json /metrics /tasks, POST /sessions/:id/fork, POST /grade
+(batch grading; also OpenRLHF's remote-reward shape), POST /run_code (SandboxFusion-compatible,
+nodejs/typescript), POST /mcp (OpenEnv JSON-RPC), /mcp/stream (standard MCP, Streamable HTTP: the
+tools and run_code), /web (a page to play an episode by hand).
 
 Options:
   --host             interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
@@ -29,6 +33,7 @@ Options:
                      (for OpenEnv's typed CodingEnv client, which rejects unknown keys)
   --idle-timeout-ms  close sessions idle this long (default 600000)
   --max-steps        step budget of an episode (default 50; a task's max_steps wins)
+  --batch-concurrency  /grade items and /run_code scripts in flight at once (default 4 per core)
   --log-level        JSON log lines on stderr at this level and above (default info)
   --no-web           do not serve the web page`;
 
@@ -47,6 +52,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       profile: { type: "string", default: "default" },
       "idle-timeout-ms": { type: "string", default: "600000" },
       "max-steps": { type: "string", default: "50" },
+      "batch-concurrency": { type: "string", default: String(availableParallelism() * 4) },
       "log-level": { type: "string", default: "info" },
       "no-web": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -63,6 +69,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const maxSessions = integer("--max-sessions", values["max-sessions"], 1, 100_000);
   const idleTimeoutMs = integer("--idle-timeout-ms", values["idle-timeout-ms"], 1000, 2 ** 31 - 1);
   const maxSteps = integer("--max-steps", values["max-steps"], 1, 100_000);
+  const batchConcurrency = integer("--batch-concurrency", values["batch-concurrency"], 1, 4096);
   const suite = await loadSuite(values.suite);
   const server = createServer({
     host: values.host,
@@ -74,6 +81,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     idleTimeoutMs,
     logLevel,
     web: !values["no-web"],
+    batch: { engine, concurrency: batchConcurrency },
   });
   const { url } = await server.start();
   process.stderr.write(

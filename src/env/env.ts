@@ -9,12 +9,15 @@ import {
   type EngineName,
   type ExecResult,
   gradeProgram,
+  type Language,
   type Limits,
 } from "../../sandbox/index.ts";
 import { createFileStoreTools, type Suite, type Task } from "../../tasks/index.ts";
+import { logCell, logToolCall } from "./action-log.ts";
 import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
+import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
 import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
 import { type ToolDefinition, ToolRegistry } from "./tools.ts";
 import type {
@@ -83,6 +86,47 @@ export class CodeActEnv implements Environment {
     return this.#serialize(() => this.#step(action));
   }
 
+  /**
+   * N new, independent environments whose episodes equal this one's now (sandbox, tools' state,
+   * step count, rubric state, random and clock); built by replaying this episode's action log.
+   */
+  fork(count: number): Promise<CodeActEnv[]> {
+    return this.#serialize(async () => {
+      const episodes = await forkEpisodes(this.#episode, count, {
+        rubricFactory: this.#options.rubric ?? defaultRubricFor,
+        createSandbox: (episode) => this.#createSandbox(episode),
+        toolContext: (episode) => episode.toolContext(this.#registry),
+        callTool: (name, args, context) => this.#registry.call(name, args, context, this.#toolTimeoutMs),
+      });
+      return episodes.map((episode) => {
+        const child = new CodeActEnv(this.#options);
+        child.#episode = episode;
+        return child;
+      });
+    });
+  }
+
+  /**
+   * One cell outside the step loop (standard MCP's run_code: an agent there never steps): it uses
+   * the episode's sandbox and is logged like a step's cell, but counts no step and is not scored.
+   */
+  runCode(action: unknown): Promise<CodeObservation> {
+    return this.#serialize(async () => {
+      const parsed = parseAction(action);
+      if (!parsed.ok || !("code" in parsed.action)) {
+        const detail = parsed.ok ? "(action): a code action needs 'code'" : describeIssues(parsed.errors);
+        throw new CodeActError("INVALID_ACTION", `Invalid code action: ${detail}`, {
+          details: { errors: parsed.ok ? [] : parsed.errors },
+        });
+      }
+      const episode = await this.#currentEpisode();
+      const { result } = await this.#runCell(episode, parsed.action);
+      const observation = execObservation(result);
+      if (result.error?.kind === "infra") observation.infra_error = true;
+      return observation;
+    });
+  }
+
   callTool(name: string, args: Record<string, unknown>): Promise<CallToolObservation> {
     return this.#serialize(async () => {
       const episode = await this.#currentEpisode();
@@ -104,6 +148,8 @@ export class CodeActEnv implements Environment {
       episode.toolContext(this.#registry),
       this.#toolTimeoutMs,
     );
+    episode.actions.push(logToolCall(name, args, outcome));
+    episode.notReplayable ??= toolReplayProblem(outcome, episode.actions.length);
     return {
       tool_name: name,
       result: outcome.ok ? outcome.value : null,
@@ -119,6 +165,7 @@ export class CodeActEnv implements Environment {
       task_id: e?.task?.id ?? null,
       last_exit_code: e?.lastExitCode ?? 0,
       done: e?.done ?? false,
+      ...(e?.forkedFrom === undefined ? {} : { forked_from: e.forkedFrom }),
     };
   }
 
@@ -217,19 +264,26 @@ export class CodeActEnv implements Environment {
     return this.#toolStep(episode, action);
   }
 
-  async #codeStep(episode: Episode, action: CodeAction): Promise<StepResult> {
+  /** Runs one cell in the episode's sandbox and records it (action log, solution cells). */
+  async #runCell(episode: Episode, action: CodeAction): Promise<{ result: ExecResult; language: Language }> {
     const language = action.language ?? episode.language;
     episode.sandbox ??= await this.#createSandbox(episode);
-    const sandbox = episode.sandbox;
-    const result = await sandbox.run(action.code, {
+    const result = await episode.sandbox.run(action.code, {
       language,
       ...(action.timeout_ms ? { limits: { timeoutMs: action.timeout_ms } } : {}),
     });
+    episode.actions.push(logCell(action.code, language, result, action.timeout_ms));
+    episode.notReplayable ??= cellReplayProblem(result, episode.actions.length);
+    episode.lastExitCode = result.exit_code;
+    if (result.ok) episode.cells.push({ code: action.code, language });
+    return { result, language };
+  }
+
+  async #codeStep(episode: Episode, action: CodeAction): Promise<StepResult> {
+    const { result, language } = await this.#runCell(episode, action);
     const infra = result.error?.kind === "infra";
     episode.stepCount += 1;
     if (!infra) episode.budgetSteps += 1;
-    episode.lastExitCode = result.exit_code;
-    if (result.ok) episode.cells.push({ code: action.code, language });
     const observation = execObservation(result);
     const graded = await this.#gradeIfDue(episode, observation);
     episode.settle(graded.passed, episode.task?.done_when_tests_pass === true);

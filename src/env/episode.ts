@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Rubric } from "../../rewards/index.ts";
 import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
 import { createFileStoreTools, type Task } from "../../tasks/index.ts";
+import type { LoggedAction } from "./action-log.ts";
 import type { ToolContext, ToolRegistry } from "./tools.ts";
 
 export interface SolutionCell {
@@ -23,6 +24,15 @@ export class Episode {
   readonly fileStore = createFileStoreTools();
   /** Cells that ran without error: the agent's solution, replayed by the grader. */
   readonly cells: SolutionCell[] = [];
+  /** Every cell and direct tool call, in order: what `fork` replays (see action-log.ts). */
+  readonly actions: LoggedAction[] = [];
+  /**
+   * Why a replay could not rebuild this episode exactly, once something made it so (a timeout
+   * stops a cell at a wall-clock moment; a memory limit or an infra failure loses the state).
+   */
+  notReplayable: string | undefined;
+  /** The episode this one was forked from. */
+  forkedFrom: string | undefined;
   sandbox: Sandbox | null = null;
   stepCount = 0;
   /** Steps that count against the budget (infra failures do not: they are not the agent's doing). */

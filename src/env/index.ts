@@ -1,4 +1,13 @@
 export {
+  cellFingerprint,
+  type LoggedAction,
+  type LoggedCell,
+  type LoggedToolCall,
+  type ReplayTarget,
+  replayActionLog,
+  toolFingerprint,
+} from "./action-log.ts";
+export {
   actionSchema,
   describeIssues,
   MAX_STEP_TIMEOUT_MS,
@@ -8,8 +17,10 @@ export {
 } from "./actions.ts";
 export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
 export { CodeActEnv, type EnvOptions } from "./env.ts";
+export { MAX_FORK_COUNT } from "./fork.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
 export { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
+export { toolSignatures, tsType } from "./tool-signatures.ts";
 export {
   defineTool,
   type ToolCallOutcome,

@@ -84,6 +84,7 @@ const stateSchema = z.object({
   task_id: z.string().nullable(),
   last_exit_code: z.number().int(),
   done: z.boolean(),
+  forked_from: z.string().optional().describe("Episode id of the parent, when made by fork"),
 });
 
 function jsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {

@@ -117,6 +117,8 @@ export interface EnvState {
   task_id: string | null;
   last_exit_code: number;
   done: boolean;
+  /** Episode id of the parent, when this episode was made by `fork`. */
+  forked_from?: string;
 }
 
 /** What the server, the eval runner and the web page drive. CodeActEnv implements it. */
@@ -131,5 +133,15 @@ export interface Environment extends AsyncDisposable {
    * does not count as a step nor use the step budget. `submit` still ends the episode.
    */
   callTool(name: string, args: Record<string, unknown>): Promise<CallToolObservation>;
+  /**
+   * One code cell outside the step loop (standard MCP's run_code): it runs in the episode's own
+   * sandbox and is part of its history, but counts no step and is not scored.
+   */
+  runCode(action: unknown): Promise<CodeObservation>;
+  /**
+   * `count` new, independent environments equal to this one's episode now (replayed from its
+   * action log). Rejects with a clear CodeActError when the episode cannot be rebuilt exactly.
+   */
+  fork(count: number): Promise<Environment[]>;
   close(): Promise<void>;
 }

@@ -1,8 +1,12 @@
 export { type BenchRow, benchServer } from "./bench.ts";
+export { benchGradeHttp } from "./bench-grade.ts";
 export { describeFailure, type Failure, type WireErrorCode } from "./errors.ts";
+export type { ForkedSession, ForkReply } from "./fork-routes.ts";
+export { type GradedItem, MAX_GRADE_ITEMS } from "./grade-routes.ts";
 export type { LogLevel } from "./log.ts";
 export { MCP_STREAM_PATH } from "./mcp-stream.ts";
-export { type CodeActServer, createServer, type ServerConfig } from "./server.ts";
+export type { CommandRunResult, RunCodeResponse } from "./run-code.ts";
+export { type BatchConfig, type CodeActServer, createServer, type ServerConfig } from "./server.ts";
 export { type Session, type SessionKind, SessionManager } from "./sessions.ts";
 export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./validate.ts";
 export { type Profile, profileObservation, toHttpResult, toWireResult, type WireResult } from "./wire.ts";

@@ -1,7 +1,8 @@
 /**
  * Standard MCP (Streamable HTTP, official SDK) at `/mcp/stream`. Each MCP session is backed by its
- * own environment and exposes the environment's TOOLS only: no reset/step (OpenEnv RFC 001/002:
- * agents never reset their own episode). MCP sessions share capacity and the idle timeout with
+ * own environment and exposes the environment's TOOLS plus `run_code` (a cell in the session's
+ * sandbox, mcp-run-code.ts); no reset/step (OpenEnv RFC 001/002: agents never reset their own
+ * episode). MCP sessions share capacity and the idle timeout with
  * every other session.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -14,6 +15,7 @@ import {
 import type { Context, Hono } from "hono";
 import { describeFailure, errorFrameData, JSONRPC } from "./errors.ts";
 import { rpcError } from "./jsonrpc.ts";
+import { callRunCode, RUN_CODE_TOOL, runCodeToolInfo } from "./mcp-run-code.ts";
 import type { OpsContext } from "./ops.ts";
 import type { Session, SessionManager } from "./sessions.ts";
 
@@ -110,14 +112,20 @@ function toolServer(ctx: McpStreamContext, session: Session): McpServer {
   mcp.server.setRequestHandler(ListToolsRequestSchema, async () => {
     const tools = await session.run(async () => session.env.tools());
     return {
-      tools: tools.map((t) => ({
-        name: t.name,
-        description: t.description,
-        inputSchema: { type: "object" as const, ...t.input_schema },
-      })),
+      tools: [
+        runCodeToolInfo(tools),
+        ...tools
+          .filter((t) => t.name !== RUN_CODE_TOOL)
+          .map((t) => ({
+            name: t.name,
+            description: t.description,
+            inputSchema: { type: "object" as const, ...t.input_schema },
+          })),
+      ],
     };
   });
   mcp.server.setRequestHandler(CallToolRequestSchema, async (request) => {
+    if (request.params.name === RUN_CODE_TOOL) return callRunCode(session, request.params.arguments ?? {});
     try {
       // A tool call, not a step: MCP agents never step, so it uses no step budget.
       const observation = await session.run(() =>

@@ -3,20 +3,25 @@
  * and (optionally) the web page, plus its lifetime (start, graceful close).
  */
 import type { AddressInfo } from "node:net";
+import { availableParallelism } from "node:os";
 import { serve } from "@hono/node-server";
 import { createNodeWebSocket } from "@hono/node-ws";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { CodeActError, engineStats } from "../../sandbox/index.ts";
+import { CodeActError, type EngineName, engineStats, type Limits } from "../../sandbox/index.ts";
 import type { Suite } from "../../tasks/index.ts";
 import { ENV_VERSION, envMetadata, envSchemas } from "../env/index.ts";
 import type { Environment } from "../env/types.ts";
 import { registerWebRoutes } from "../web/index.ts";
+import { registerForkRoutes } from "./fork-routes.ts";
+import { registerGradeRoutes } from "./grade-routes.ts";
 import { registerHttpRoutes } from "./http.ts";
+import { Limiter } from "./limiter.ts";
 import { createLogger, type LogLevel } from "./log.ts";
 import { registerMcpStream } from "./mcp-stream.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
+import { registerRunCode } from "./run-code.ts";
 import { SessionManager } from "./sessions.ts";
 import { registerTaskRoutes } from "./tasks-routes.ts";
 import type { Profile } from "./wire.ts";
@@ -43,6 +48,17 @@ export interface ServerConfig {
   web?: boolean;
   /** How long close() lets in-flight steps finish. Default 10 s. */
   shutdownGraceMs?: number;
+  /** Stateless batch work: `POST /grade` items and `POST /run_code` requests. */
+  batch?: BatchConfig;
+}
+
+export interface BatchConfig {
+  /** Sandbox engine of /grade and /run_code. Default isolated-vm. */
+  engine?: EngineName;
+  /** Default limits of a graded item or a /run_code script (a request's run_timeout wins). */
+  limits?: Partial<Limits>;
+  /** Items/scripts in flight at once across all requests. Default 4 per core (what eval uses). */
+  concurrency?: number;
 }
 
 export interface CodeActServer extends AsyncDisposable {
@@ -64,6 +80,8 @@ const KNOWN_PATHS = new Set([
   "/mcp",
   "/metrics",
   "/openapi.json",
+  "/grade",
+  "/run_code",
 ]);
 
 export function createServer(config: ServerConfig): CodeActServer {
@@ -106,6 +124,16 @@ export function createServer(config: ServerConfig): CodeActServer {
     return c.text(text, 200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
   });
   registerHttpRoutes(app, ctx);
+  registerForkRoutes(app, ctx);
+  const batchCtx = {
+    ...ctx,
+    suite: config.suite,
+    limiter: new Limiter(config.batch?.concurrency ?? availableParallelism() * 4),
+    engine: config.batch?.engine,
+    limits: config.batch?.limits,
+  };
+  registerGradeRoutes(app, batchCtx);
+  registerRunCode(app, batchCtx);
   const endMcpStreams = registerMcpStream(app, {
     ...ctx,
     maxBodyBytes,

@@ -104,12 +104,15 @@ export class SessionManager {
     return this.#accepting;
   }
 
-  /** Opens a session or throws CodeActError (CAPACITY, factory failure -> FACTORY_ERROR, DISPOSED). */
-  open(kind: SessionKind): Session {
+  /**
+   * Opens a session or throws CodeActError (CAPACITY, factory failure -> FACTORY_ERROR, DISPOSED).
+   * `env`: an environment made elsewhere (a forked child) to own instead of a fresh one.
+   */
+  open(kind: SessionKind, env?: Environment): Session {
     if (!this.#accepting) throw new CodeActError("DISPOSED", "Server is shutting down");
     const max = this.#options.maxSessions;
     if (this.#sessions.size >= max) throw capacityError(this.#sessions.size, max);
-    const env = this.createEnv();
+    env ??= this.createEnv();
     const session = new Session(kind, env);
     this.#sessions.set(session.id, session);
     const timer = setTimeout(() => this.#expire(session), this.#options.idleTimeoutMs);

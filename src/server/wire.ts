@@ -129,6 +129,8 @@ const frameSchemas = {
   state: z.object({ type: z.literal("state"), id: requestId }).strict(),
   close: z.object({ type: z.literal("close"), id: requestId }).strict(),
   mcp: z.object({ type: z.literal("mcp"), data: dataObject, id: requestId }).strict(),
+  /** Our extension: N children of this episode as stateful HTTP sessions (fork-routes.ts). */
+  fork: z.object({ type: z.literal("fork"), data: dataObject.optional(), id: requestId }).strict(),
 };
 
 export type FrameType = keyof typeof frameSchemas;
@@ -138,7 +140,8 @@ export type ClientFrame =
   | { type: "step"; data: Record<string, unknown>; id?: string | number }
   | { type: "state"; id?: string | number }
   | { type: "close"; id?: string | number }
-  | { type: "mcp"; data: Record<string, unknown>; id?: string | number };
+  | { type: "mcp"; data: Record<string, unknown>; id?: string | number }
+  | { type: "fork"; data?: Record<string, unknown>; id?: string | number };
 
 export type FrameParse =
   | { ok: true; frame: ClientFrame }

@@ -11,6 +11,7 @@
  */
 import type { WSContext, WSEvents } from "hono/ws";
 import { describeFailure, errorFrameData, FATAL_WIRE_CODES, type Failure } from "./errors.ts";
+import { forkSession, parseForkData } from "./fork-routes.ts";
 import { handleRpc } from "./jsonrpc.ts";
 import { type OpsContext, runReset, runStep } from "./ops.ts";
 import type { Session, SessionManager } from "./sessions.ts";
@@ -103,7 +104,8 @@ export function wsEvents(ctx: WsContext): WSEvents {
         } catch (error) {
           const failure = describeFailure(error);
           sendError(ws, failure, frame.id);
-          if (FATAL_WIRE_CODES.has(failure.wire)) ws.close(1000, failure.wire);
+          // A fork refused for capacity leaves the parent's own session as it was.
+          if (FATAL_WIRE_CODES.has(failure.wire) && frame.type !== "fork") ws.close(1000, failure.wire);
         }
       });
     },
@@ -142,5 +144,7 @@ async function answer(
       return { type: "state", data: session.env.state() };
     case "mcp":
       return { type: "mcp", data: await handleRpc({ ...ctx, own: session }, frame.data) };
+    case "fork":
+      return { type: "fork", data: await forkSession(ctx, session, parseForkData(frame.data)) };
   }
 }

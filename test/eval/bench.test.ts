@@ -56,10 +56,28 @@ describe("codeact-env bench --only grader", () => {
     expect(rows).toHaveLength(9);
   });
 
+  it("fork and batch parts: fork per child for each history and N, /grade over HTTP vs in process", async () => {
+    const { code, stdout } = await bench(["--quick", "--only", "fork,batch", "--suites-dir", dir, "--json"]);
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Array<{ part: string; name: string; value: number; note?: string }>;
+    expect(rows.every((r) => Number.isFinite(r.value) && r.value > 0)).toBe(true);
+    const fork = rows.filter((r) => r.part === "fork");
+    expect(fork.map((r) => r.name)).toEqual(
+      [1, 10, 50].flatMap((h) => [
+        ...[1, 8, 64].map((n) => `fork: ${h} cell(s) of history, ${n} child(ren)`),
+        ...(h === 10 ? ["fork: 10 cells of history, 1 child, 200 ms apart"] : []),
+      ]),
+    );
+    const batch = new Map(rows.filter((r) => r.part === "batch").map((r) => [r.name, r]));
+    expect(batch.get("grade in process (eval's gradeSamples)")?.note).toMatch(/6 samples.*6 passed$/);
+    expect(batch.get("grade over HTTP: POST /grade, one request")?.note).toBe("6 passed");
+    expect(batch.get("grade over HTTP / in process (one request)")?.value).toBeGreaterThan(0);
+  });
+
   it("rejects an unknown part with exit 2, naming it", async () => {
     const { code, stderr, stdout } = await bench(["--only", "grader,grade"]);
     expect(code).toBe(2);
-    expect(stderr).toContain("--only takes sandbox, grader, server (got 'grade')");
+    expect(stderr).toContain("--only takes sandbox, grader, server, fork, batch (got 'grade')");
     expect(stdout).toBe("");
   });
 
