@@ -104,6 +104,11 @@ export interface RawCellResult {
   usage: { wallMs: number; cpuMs: number; heapBytes: number };
   /** The engine replaced the sandbox before or during this cell (state of earlier cells is gone). */
   stateLost: boolean;
+  /**
+   * infra only: the worker hosting the session died on its own while this run was executing, so
+   * the run may have caused it (see sandbox/quarantine.ts).
+   */
+  suspect?: boolean;
 }
 
 /** Runs a host tool for the engine; must never throw (returns the `{"ok":false,...}` JSON instead). */

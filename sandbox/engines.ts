@@ -9,6 +9,8 @@ import type { EngineName } from "./types.ts";
 export const ENGINE_NAMES: readonly EngineName[] = ["isolated-vm", "quickjs"];
 
 const engines = new Map<EngineName, Promise<Engine>>();
+/** Engines of one worker each, for re-running a cell whose worker crashed (see quarantine.ts). */
+const quarantines = new Map<EngineName, Promise<Engine>>();
 let live = 0;
 
 export function isEngineName(value: unknown): value is EngineName {
@@ -22,26 +24,35 @@ export function getEngine(name: EngineName): Promise<Engine> {
       details: { field: "engine" },
     });
   }
-  let engine = engines.get(name);
+  return cached(engines, name, false);
+}
+
+/** The quarantine engine of that name: one worker that hosts nothing but crash reproductions. */
+export function getQuarantineEngine(name: EngineName): Promise<Engine> {
+  return cached(quarantines, name, true);
+}
+
+function cached(registry: Map<EngineName, Promise<Engine>>, name: EngineName, quarantine: boolean) {
+  let engine = registry.get(name);
   if (engine === undefined) {
-    engine = createEngine(name);
-    engines.set(name, engine);
+    engine = createEngine(name, quarantine);
+    registry.set(name, engine);
     // A failed start must not poison the registry: the next call tries again.
     engine.catch(() => {
-      if (engines.get(name) === engine) engines.delete(name);
+      if (registry.get(name) === engine) registry.delete(name);
     });
   }
   return engine;
 }
 
-async function createEngine(name: EngineName): Promise<Engine> {
+async function createEngine(name: EngineName, quarantine: boolean): Promise<Engine> {
   try {
     if (name === "isolated-vm") {
       const { createIsolatedVmEngine } = await import("./engines/isolated-vm/index.ts");
-      return createIsolatedVmEngine();
+      return createIsolatedVmEngine(quarantine ? { workers: 1, spareSessionsPerWorker: 0 } : {});
     }
     const { createQuickJsEngine } = await import("./engines/quickjs/index.ts");
-    return createQuickJsEngine();
+    return createQuickJsEngine(quarantine ? { workers: 1 } : {});
   } catch (err) {
     throw new CodeActError("ENGINE_FAILURE", `engine ${name} could not be started`, { cause: err });
   }
@@ -49,8 +60,9 @@ async function createEngine(name: EngineName): Promise<Engine> {
 
 /** Disposes every engine created so far (their sessions and workers). Harmless twice. */
 export async function shutdownEngines(): Promise<void> {
-  const all = [...engines.values()];
+  const all = [...engines.values(), ...quarantines.values()];
   engines.clear();
+  quarantines.clear();
   await Promise.all(
     all.map(async (p) => {
       const engine = await p.catch(() => undefined);

@@ -18,12 +18,24 @@ import type {
   Usage,
 } from "./types.ts";
 
+/** One step of a program graded as an episode's replay: a cell, or a direct call of a tool. */
+export type ProgramStep =
+  | {
+      code: string;
+      language: Language;
+      /** A cell that failed in the episode: it is run for its effects, and may fail again. */
+      mayFail?: boolean;
+    }
+  | { tool: string; args: unknown };
+
 export interface GradeInput {
   /**
-   * The agent's code: one cell (task prompt + completion), or the cells of an episode in order,
-   * each run as its own sloppy REPL cell (so a later cell may re-declare an earlier one's names).
+   * The agent's code: one cell (task prompt + completion), or an episode's actions in order:
+   * cells, each run as its own sloppy REPL cell (so a later cell may re-declare an earlier one's
+   * names), and direct tool calls, made on `tools` between them (their failures are the
+   * episode's, and are ignored here as they were there).
    */
-  program: string | ReadonlyArray<{ code: string; language: Language }>;
+  program: string | readonly ProgramStep[];
   tests: string;
   language: Language;
   engine?: EngineName;
@@ -82,7 +94,12 @@ async function gradeUnreported(input: GradeInput): Promise<GradeResult> {
       typeof input.program === "string" ? [{ code: input.program, language: input.language }] : input.program;
     const outcomes: CellOutcome[] = [];
     for (const cell of cells) {
+      if ("tool" in cell) {
+        await callQuietly(input.tools, cell.tool, cell.args);
+        continue;
+      }
       const outcome = await sandbox.runCell(cell.code, { language: cell.language });
+      if (cell.mayFail === true && outcome.result.error?.kind !== "infra") continue;
       outcomes.push(outcome);
       if (!outcome.result.ok) {
         const why = outcome.result.error?.message ?? "error";
@@ -93,6 +110,17 @@ async function gradeUnreported(input: GradeInput): Promise<GradeResult> {
     return judge(outcomes, tests, input.tests);
   } finally {
     await sandbox.dispose();
+  }
+}
+
+/** A direct tool call replayed between cells: its result and failure were the episode's. */
+async function callQuietly(tools: ToolMap | undefined, name: string, args: unknown): Promise<void> {
+  const handler = tools?.[name];
+  if (handler === undefined) return;
+  try {
+    await handler(args);
+  } catch {
+    // The agent saw this failure in the episode; the cells after it were written knowing it.
   }
 }
 

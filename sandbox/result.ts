@@ -15,6 +15,7 @@ export const EXIT_CODES: Readonly<Record<ErrorKind | "ok", number>> = {
   stack_overflow: 1,
   timeout: 124,
   memory: 137,
+  crash: 139,
   infra: 70,
 };
 

@@ -3,12 +3,19 @@
  * transpile, rewrite, run, result shaping). Runs of one session are serialized.
  */
 import { randomUUID } from "node:crypto";
-import type { EngineSession, PreludeConfig } from "./engine.ts";
-import { getEngine, isEngineName, trackSandbox } from "./engines.ts";
+import type {
+  CellRequest,
+  EngineSession,
+  EngineSessionConfig,
+  PreludeConfig,
+  RawCellResult,
+} from "./engine.ts";
+import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines.ts";
 import { CodeActError } from "./errors.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
-import { errorResult, shapeResult } from "./result.ts";
+import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";
+import { EXIT_CODES, errorResult, shapeResult } from "./result.ts";
 import { rewriteCell } from "./rewrite.ts";
 import type { CellScript } from "./sourcemap.ts";
 import { toolCallback, validateTools } from "./tools.ts";
@@ -65,17 +72,22 @@ export async function createSandboxSession(options: SandboxOptions = {}): Promis
     grading: options.grading === true,
   };
   const engine = await getEngine(engineName);
-  const session = await engine.createSession(
-    {
-      prelude: prelude(),
-      preludeConfig,
-      memoryLimitBytes: limits.memoryLimitBytes,
-      maxStackBytes: limits.maxStackBytes,
-    },
-    toolCallback(tools),
-  );
+  const config: EngineSessionConfig = {
+    prelude: prelude(),
+    preludeConfig,
+    memoryLimitBytes: limits.memoryLimitBytes,
+    maxStackBytes: limits.maxStackBytes,
+  };
+  const history = new CellHistory();
+  const session = await engine.createSession(config, history.recording(toolCallback(tools)));
   trackSandbox(1);
-  return new SandboxSession(engineName, session, sessionLimits);
+  return new SandboxSession(engineName, session, sessionLimits, { config, history });
+}
+
+/** What a session keeps to re-run a cell in quarantine when its worker crashes (quarantine.ts). */
+interface Attribution {
+  config: EngineSessionConfig;
+  history: CellHistory;
 }
 
 export class SandboxSession implements Sandbox {
@@ -89,11 +101,13 @@ export class SandboxSession implements Sandbox {
   /** Recent cells by engine filename, to map frames of functions defined in earlier cells. */
   #scripts = new Map<string, CellScript>();
   #onDispose: (() => void) | undefined;
+  readonly #attribution: Attribution;
 
-  constructor(engine: EngineName, session: EngineSession, limits: Partial<Limits>) {
+  constructor(engine: EngineName, session: EngineSession, limits: Partial<Limits>, attribution: Attribution) {
     this.engine = engine;
     this.#session = session;
     this.#limits = limits;
+    this.#attribution = attribution;
   }
 
   get disposed(): boolean {
@@ -145,18 +159,21 @@ export class SandboxSession implements Sandbox {
     if (!rewritten.ok) return noReports({ ...rewritten.error });
     const n = ++this.#cells;
     const filename = `cell-${n}.js`;
-    let raw: Awaited<ReturnType<EngineSession["run"]>>;
+    const request: CellRequest = {
+      code: rewritten.code,
+      filename,
+      timeoutMs: limits.timeoutMs,
+      cpuTimeMs: limits.cpuTimeMs,
+      cellOptions: { outputLimitBytes: limits.outputLimitBytes, filename },
+    };
+    let raw: RawCellResult;
+    let crashed: string | undefined;
+    const cell = this.#attribution.history.begin(request);
     try {
-      raw = await this.#whileAlive(
-        this.#session.run({
-          code: rewritten.code,
-          filename,
-          timeoutMs: limits.timeoutMs,
-          cpuTimeMs: limits.cpuTimeMs,
-          cellOptions: { outputLimitBytes: limits.outputLimitBytes, filename },
-        }),
-      );
+      raw = await this.#whileAlive(this.#session.run(request));
+      crashed = await this.#attribute(cell, raw);
     } catch (err) {
+      this.#attribution.history.end(cell, true);
       if (this.#disposed)
         throw new CodeActError("DISPOSED", `sandbox ${this.id} was disposed during the run`);
       return noReports({
@@ -169,7 +186,26 @@ export class SandboxSession implements Sandbox {
     this.#scripts.set(filename, script);
     if (this.#scripts.size > KEPT_SCRIPTS) this.#scripts.delete(this.#scripts.keys().next().value as string);
     const result = shapeResult(raw, { ...script, limits, resolve: (f) => this.#scripts.get(f) });
+    if (crashed !== undefined) {
+      result.error = { kind: "crash", name: "CrashError", message: crashed };
+      result.exit_code = EXIT_CODES.crash;
+    }
     return { result, reports: raw.reports };
+  }
+
+  /**
+   * Records the cell for a later replay and, when its worker died under it, replays the session
+   * in quarantine: the message of a crash the cell reproduced, or undefined.
+   */
+  async #attribute(cell: RecordedCell, raw: RawCellResult): Promise<string | undefined> {
+    const { history, config } = this.#attribution;
+    const earlier = history.replayable();
+    history.end(cell, raw.stateLost);
+    if (raw.status !== "infra" || raw.suspect !== true || earlier === undefined) return undefined;
+    const quarantine = () => getQuarantineEngine(this.engine);
+    const verdict = await reproduce(this.engine, quarantine, config, earlier, cell);
+    if (verdict !== "crash") return undefined;
+    return `the cell crashed the worker hosting its sandbox (${raw.error?.message ?? "lost"}), and crashed a quarantined one again when re-run there after the session's earlier cells; the state of earlier cells is lost`;
   }
 
   /** An in-flight run settles as soon as the sandbox is disposed, whatever the engine still does. */

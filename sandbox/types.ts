@@ -31,7 +31,10 @@ export interface Limits {
  * - output_limit: stdout+stderr over the limit
  * - source_limit: the cell's source is larger than maxSourceBytes
  * - stack_overflow: call-stack limit (deep recursion)
- * - infra: the sandbox itself failed (a process died or wedged); never the model's fault
+ * - crash: the cell crashed its sandbox process, and crashed a quarantined one again when re-run
+ *   there after the session's earlier cells: the cell's own doing, scored like any failure
+ * - infra: the sandbox itself failed (a process died or wedged, and the cell did not reproduce it
+ *   alone); never the model's fault
  */
 export type ErrorKind =
   | "syntax"
@@ -41,6 +44,7 @@ export type ErrorKind =
   | "output_limit"
   | "source_limit"
   | "stack_overflow"
+  | "crash"
   | "infra";
 
 export interface ExecError {

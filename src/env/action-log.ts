@@ -9,7 +9,13 @@
  * (a custom tool that reads the real world, say) is reported instead of silently diverging.
  */
 import { createHash } from "node:crypto";
-import { CodeActError, type ExecResult, type Language } from "../../sandbox/index.ts";
+import {
+  CodeActError,
+  type ErrorKind,
+  type ExecResult,
+  type Language,
+  type ProgramStep,
+} from "../../sandbox/index.ts";
 import type { ToolCallOutcome } from "./tools.ts";
 
 export interface LoggedCell {
@@ -17,6 +23,8 @@ export interface LoggedCell {
   code: string;
   language: Language;
   timeoutMs?: number;
+  /** Why the cell failed, when it did. */
+  errorKind?: ErrorKind;
   /** Fingerprint of the cell's result (output, value, error), never of its timings. */
   fingerprint: string;
 }
@@ -66,6 +74,7 @@ export function logCell(
     code,
     language,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(result.error === undefined ? {} : { errorKind: result.error.kind }),
     fingerprint: cellFingerprint(result),
   };
 }
@@ -103,4 +112,29 @@ export async function replayActionLog(
       );
     }
   }
+}
+
+/** Failures after which what a cell left behind depends on timing or was lost: not replayed. */
+const UNREPLAYED: ReadonlySet<ErrorKind | undefined> = new Set<ErrorKind | undefined>([
+  "timeout",
+  "memory",
+  "infra",
+  "crash",
+]);
+
+/**
+ * The program grading replays for an episode: every direct tool call and every cell, in order,
+ * so the tests see the state the agent saw (a file written by a tool call, then read by a cell).
+ * Cells that failed are replayed for their effects and may fail again; cells stopped by a limit
+ * or lost with their sandbox are left out.
+ */
+export function gradingProgram(log: readonly LoggedAction[]): ProgramStep[] {
+  const steps: ProgramStep[] = [];
+  for (const entry of log) {
+    if (entry.kind === "tool") steps.push({ tool: entry.name, args: structuredClone(entry.arguments) });
+    else if (entry.errorKind === undefined) steps.push({ code: entry.code, language: entry.language });
+    else if (!UNREPLAYED.has(entry.errorKind))
+      steps.push({ code: entry.code, language: entry.language, mayFail: true });
+  }
+  return steps;
 }

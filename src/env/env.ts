@@ -1,7 +1,7 @@
 /**
  * CodeActEnv: reset/step/state/close over unified actions (a CodeAct cell, a direct tool call,
  * tool discovery). One sandbox session per episode; a task's hidden tests are graded in a fresh,
- * hardened grading session that replays the agent's successful cells; rubrics score each step.
+ * locked-down grading session that replays the episode's action log; rubrics score each step.
  */
 import {
   CodeActError,
@@ -13,7 +13,7 @@ import {
   type Limits,
 } from "../../sandbox/index.ts";
 import { createFileStoreTools, type Suite, type Task } from "../../tasks/index.ts";
-import { logCell, logToolCall } from "./action-log.ts";
+import { gradingProgram, logCell, logToolCall } from "./action-log.ts";
 import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
@@ -275,7 +275,6 @@ export class CodeActEnv implements Environment {
     episode.actions.push(logCell(action.code, language, result, action.timeout_ms));
     episode.notReplayable ??= cellReplayProblem(result, episode.actions.length);
     episode.lastExitCode = result.exit_code;
-    if (result.ok) episode.cells.push({ code: action.code, language });
     return { result, language };
   }
 
@@ -316,7 +315,7 @@ export class CodeActEnv implements Environment {
     if (!task || (policy === "on_submit" && !episode.pendingSubmit && !force))
       return { passed: false, infra: false };
     const grade = await gradeProgram({
-      program: episode.cells,
+      program: gradingProgram(episode.actions),
       tests: task.tests,
       language: task.language,
       seed: episode.seed,

@@ -9,11 +9,6 @@ import { createFileStoreTools, type Task } from "../../tasks/index.ts";
 import type { LoggedAction } from "./action-log.ts";
 import type { ToolContext, ToolRegistry } from "./tools.ts";
 
-export interface SolutionCell {
-  code: string;
-  language: Language;
-}
-
 export class Episode {
   readonly id: string;
   readonly task: Task | null;
@@ -22,9 +17,7 @@ export class Episode {
   readonly maxSteps: number;
   readonly rubric: Rubric;
   readonly fileStore = createFileStoreTools();
-  /** Cells that ran without error: the agent's solution, replayed by the grader. */
-  readonly cells: SolutionCell[] = [];
-  /** Every cell and direct tool call, in order: what `fork` replays (see action-log.ts). */
+  /** Every cell and direct tool call, in order: what `fork` and grading replay (see action-log.ts). */
   readonly actions: LoggedAction[] = [];
   /**
    * Why a replay could not rebuild this episode exactly, once something made it so (a timeout

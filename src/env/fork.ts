@@ -90,7 +90,6 @@ export async function forkEpisode(parent: Episode, deps: ForkDeps): Promise<Epis
     throw error;
   }
   child.actions.push(...parent.actions);
-  child.cells.push(...parent.cells.map((c) => ({ ...c })));
   child.stepCount = parent.stepCount;
   child.budgetSteps = parent.budgetSteps;
   child.lastExitCode = parent.lastExitCode;

@@ -15,6 +15,7 @@ const errorKind = z.enum([
   "output_limit",
   "source_limit",
   "stack_overflow",
+  "crash",
   "infra",
 ]);
 

@@ -3,6 +3,7 @@
  * sessions, each in its own isolate; the parent kills and replaces this process when it wedges.
  * argv[2]: spare isolates to keep warm per prelude kind (see child-spares.ts).
  */
+import { injectedCrash } from "../fault.ts";
 import { ChildSession } from "./child-session.ts";
 import { SparePool } from "./child-spares.ts";
 import type { ChildMessage, ChildSessionConfig, ParentMessage } from "./protocol.ts";
@@ -47,6 +48,7 @@ async function create(sid: number, config: ChildSessionConfig): Promise<void> {
 
 async function run(sid: number, rid: number, message: Extract<ParentMessage, { t: "run" }>): Promise<void> {
   const session = sessions.get(sid);
+  if (injectedCrash(message.req.code)) process.kill(process.pid, "SIGSEGV");
   running++;
   try {
     const result =

@@ -189,7 +189,8 @@ export class WorkerProcess {
       if (lost === undefined) run.reject(error());
       else if (lost.killed !== undefined && (rid === lost.killed.wedgedRid || now >= run.deadlineMs))
         run.resolve(wedgedResult(wallMs));
-      else run.resolve(infraResult(lost.message, wallMs));
+      // A process that died on its own may have been killed by one of the runs in it: each is a suspect.
+      else run.resolve(infraResult(lost.message, wallMs, lost.killed === undefined));
     }
     this.runs.clear();
     for (const pending of [...this.creates.values(), ...this.statsQueries.values()]) {

@@ -115,7 +115,11 @@ class QuickJsSession implements EngineSession {
         }
         if (cause.started || attempt > 0) {
           this.lost = false;
-          return infraResult(`QuickJS worker failed: ${cause.message}`, wallMs);
+          return infraResult(
+            `QuickJS worker failed: ${cause.message}`,
+            wallMs,
+            cause.started && cause.crashed,
+          );
         }
         this.lost = true;
       }

@@ -21,11 +21,14 @@ export class WorkerLost extends Error {
   readonly started: boolean;
   /** The worker was executing this run's own code past the run's deadline. */
   readonly blamed: boolean;
-  constructor(message: string, started: boolean, blamed = false) {
+  /** The worker died on its own (crashed or exited), not stopped by the host. */
+  readonly crashed: boolean;
+  constructor(message: string, started: boolean, blamed = false, crashed = false) {
     super(message);
     this.name = "WorkerLost";
     this.started = started;
     this.blamed = blamed;
+    this.crashed = crashed;
   }
 }
 
@@ -63,8 +66,8 @@ export class WorkerHost {
     const workerData: WorkerInit = { activity: this.#activity };
     this.#worker = new Worker(WORKER_URL, { workerData, resourceLimits: { stackSizeMb: WORKER_STACK_MB } });
     this.#worker.on("message", (message: FromWorker) => this.#onMessage(message));
-    this.#worker.on("error", (error) => this.#lose(`worker crashed: ${error.message}`));
-    this.#worker.on("exit", (code) => this.#lose(`worker exited with code ${code}`));
+    this.#worker.on("error", (error) => this.#lose(`worker crashed: ${error.message}`, undefined, true));
+    this.#worker.on("exit", (code) => this.#lose(`worker exited with code ${code}`, undefined, true));
   }
 
   get alive(): boolean {
@@ -192,12 +195,12 @@ export class WorkerHost {
     if (next < Number.POSITIVE_INFINITY) this.#arm(next);
   }
 
-  #lose(reason: string, blamedKey?: string): void {
+  #lose(reason: string, blamedKey?: string, crashed = false): void {
     if (this.#lost) return;
     this.#lost = true;
     clearTimeout(this.#timer);
     for (const [key, pending] of this.#pending) {
-      pending.reject(new WorkerLost(reason, pending.started, key === blamedKey));
+      pending.reject(new WorkerLost(reason, pending.started, key === blamedKey, crashed));
     }
     this.#pending.clear();
     void this.#worker.terminate();

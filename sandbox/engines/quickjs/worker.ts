@@ -2,8 +2,10 @@
  * Worker thread entry of the QuickJS engine: hosts sessions (one QuickJS instance each) and runs
  * their cells. Host tools run on the main thread; this side only forwards calls and results.
  */
+
 import { parentPort, workerData } from "node:worker_threads";
 import type { RawCellResult } from "../../engine.ts";
+import { injectedCrash } from "../fault.ts";
 import { shareActivity } from "./budget.ts";
 import { setBusyCheck } from "./instance.ts";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.ts";
@@ -70,6 +72,7 @@ async function create({ sid, config, cancel }: Extract<ToWorker, { t: "create" }
 
 async function run(message: Extract<ToWorker, { t: "run" }>) {
   post({ t: "started", rid: message.rid });
+  if (injectedCrash(message.request.code)) process.exit(139);
   fresh.delete(message.sid);
   running++;
   const session = await sessions.get(message.sid);
