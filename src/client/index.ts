@@ -7,3 +7,4 @@ export {
   type JsonRpcResponse,
   wsUrl,
 } from "./client.ts";
+export { EnvPool, type EnvPoolOptions, type ReplicaStatus } from "./pool.ts";

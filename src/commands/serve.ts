@@ -14,8 +14,9 @@ Usage:
   codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine isolated-vm|quickjs]
                     [--suite builtin|<file.jsonl>] [--max-sessions N] [--profile default|openenv-coding]
                     [--idle-timeout-ms N] [--max-steps N] [--log-level debug|info|warn|error|silent] [--no-web]
+                    [--resume-grace-ms N] [--ping-interval-ms N] [--shutdown-grace-ms N] [--replica-id NAME]
 
-Routes: WS /ws (OpenEnv sessions), POST /reset /step, GET /state /health /metadata /schema
+Routes: WS /ws (OpenEnv sessions), POST /reset /step, GET /state /health /ready /metadata /schema
 /openapi.json /metrics /tasks, POST /mcp (OpenEnv JSON-RPC), /mcp/stream (standard MCP,
 Streamable HTTP: the tools only), /web (a page to play an episode by hand).
 
@@ -30,7 +31,12 @@ Options:
   --idle-timeout-ms  close sessions idle this long (default 600000)
   --max-steps        step budget of an episode (default 50; a task's max_steps wins)
   --log-level        JSON log lines on stderr at this level and above (default info)
-  --no-web           do not serve the web page`;
+  --no-web           do not serve the web page
+  --resume-grace-ms  keep a /ws session whose socket dropped this long for a resume (default 60000)
+  --ping-interval-ms WebSocket keep-alive pings (default 20000); a socket missing one interval is cut
+  --shutdown-grace-ms on SIGTERM/SIGINT, let in-flight steps finish this long (default 10000)
+  --replica-id       this replica's name: leads session ids, shown by /ready (default: env
+                     CODEACT_REPLICA_ID, else none); letters, digits, '-' and '_'`;
 
 const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
@@ -49,6 +55,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       "max-steps": { type: "string", default: "50" },
       "log-level": { type: "string", default: "info" },
       "no-web": { type: "boolean", default: false },
+      "resume-grace-ms": { type: "string", default: "60000" },
+      "ping-interval-ms": { type: "string", default: "20000" },
+      "shutdown-grace-ms": { type: "string", default: "10000" },
+      "replica-id": { type: "string", default: process.env.CODEACT_REPLICA_ID ?? "" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -63,6 +73,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const maxSessions = integer("--max-sessions", values["max-sessions"], 1, 100_000);
   const idleTimeoutMs = integer("--idle-timeout-ms", values["idle-timeout-ms"], 1000, 2 ** 31 - 1);
   const maxSteps = integer("--max-steps", values["max-steps"], 1, 100_000);
+  const resumeGraceMs = integer("--resume-grace-ms", values["resume-grace-ms"], 0, 2 ** 31 - 1);
+  const pingIntervalMs = integer("--ping-interval-ms", values["ping-interval-ms"], 100, 2 ** 31 - 1);
+  const shutdownGraceMs = integer("--shutdown-grace-ms", values["shutdown-grace-ms"], 0, 2 ** 31 - 1);
+  const replicaId = values["replica-id"];
+  if (!/^[A-Za-z0-9_-]{0,63}$/.test(replicaId)) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `--replica-id must be at most 63 letters, digits, '-' or '_' (got '${replicaId}')`,
+    );
+  }
   const suite = await loadSuite(values.suite);
   const server = createServer({
     host: values.host,
@@ -74,6 +94,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     idleTimeoutMs,
     logLevel,
     web: !values["no-web"],
+    resumeGraceMs,
+    pingIntervalMs,
+    shutdownGraceMs,
+    replicaId,
   });
   const { url } = await server.start();
   process.stderr.write(
