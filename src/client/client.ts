@@ -130,7 +130,7 @@ export class EnvClient implements AsyncDisposable {
     const client = new EnvClient(url, socket.ws, options);
     await socket.opened;
     client.#startKeepAlive();
-    if (client.#resumable) {
+    if (client.#sendIds) {
       // Pipelined: the reply arrives before that of the caller's first request, without a wait.
       client.#request("session", {}, "session").then(
         (data) => {

@@ -41,6 +41,8 @@ export interface ServerConfig {
   /** Default 16 MiB (uvicorn's default). */
   maxFrameBytes?: number;
   logLevel?: LogLevel;
+  /** Where JSON log lines go. Default: stderr. */
+  logSink?: (line: string) => void;
   /** Serve the human-agent page at /web/ (and redirect / there). */
   web?: boolean;
   /** How long close() lets in-flight steps finish. Default 10 s. */
@@ -78,7 +80,7 @@ const KNOWN_PATHS = new Set([
 export function createServer(config: ServerConfig): CodeActServer {
   const maxBodyBytes = config.maxBodyBytes ?? 16 * MIB;
   const maxFrameBytes = config.maxFrameBytes ?? 16 * MIB;
-  const logger = createLogger(config.logLevel ?? "info");
+  const logger = createLogger(config.logLevel ?? "info", config.logSink);
   const metrics = new Metrics();
   const profile = config.profile ?? "default";
   const sessions = new SessionManager({

@@ -110,11 +110,16 @@ async function smoke(url: string): Promise<void> {
   const httpOut = (step.observation as { stdout?: unknown } | undefined)?.stdout;
   check("HTTP reset + TS step", httpOut === "42\n", JSON.stringify(httpOut));
 
-  await using client = await EnvClient.connect(url);
-  await client.reset();
-  const wsStep = await client.step({ code: cell, language: "ts" });
-  const wsOut = (wsStep.observation as CodeObservation).stdout;
-  check("/ws reset + TS step", wsOut === "42\n", JSON.stringify(wsOut));
+  // (no `await using` here: plain Node 22 runs this file, and it does not parse that yet)
+  const client = await EnvClient.connect(url);
+  try {
+    await client.reset();
+    const wsStep = await client.step({ code: cell, language: "ts" });
+    const wsOut = (wsStep.observation as CodeObservation).stdout;
+    check("/ws reset + TS step", wsOut === "42\n", JSON.stringify(wsOut));
+  } finally {
+    await client.close();
+  }
 
   const uid = run("podman", ["exec", NAME, "id", "-u"]).out;
   check("server runs as non-root", uid !== "" && uid !== "0", `uid ${uid}`);
@@ -128,7 +133,7 @@ async function smoke(url: string): Promise<void> {
 }
 
 async function drain(url: string): Promise<void> {
-  await using client = await EnvClient.connect(url, { reconnectWindowMs: 0 });
+  const client = await EnvClient.connect(url, { reconnectWindowMs: 0 });
   await client.reset();
   const loop = "let n = 0; for (let i = 0; i < 3e8; i++) n += i; console.log('finished');";
   const inFlight = client.step({ code: loop, language: "js", timeout_ms: 60_000 });
@@ -142,6 +147,7 @@ async function drain(url: string): Promise<void> {
   check("SIGTERM: the in-flight step finishes and replies", result === "finished\n", JSON.stringify(result));
   const exit = run("podman", ["wait", NAME]).out;
   check("SIGTERM: the server exits 0", exit === "0", `exit ${exit} after ${Date.now() - sent} ms`);
+  await client.close();
 }
 
 async function main(): Promise<number> {
