@@ -378,7 +378,7 @@ export class EnvClient implements AsyncDisposable {
 
   #rejectAll(error: CodeActError): void {
     this.#stopKeepAlive();
-    this.#resolveEnded(this.#closed && error.code === "DISPOSED" ? undefined : error);
+    this.#resolveEnded(this.#closed ? undefined : error);
     for (const entry of this.#pending.splice(0)) {
       clearTimeout(entry.timer);
       if (!entry.timedOut) entry.reject(error);
