@@ -1,6 +1,7 @@
 /**
  * `npm run test:container`: builds the real Dockerfile with podman, runs the image and checks it
- * as a platform team would: /health, /ready, the image's own HEALTHCHECK, a reset and a TypeScript
+ * as a platform team would (read-only root filesystem, no capabilities, like the Kubernetes
+ * manifests): /health, /ready, the image's own HEALTHCHECK, a reset and a TypeScript
  * step over HTTP and over /ws, every process in the container (the sandbox processes too) running
  * as a non-root user, and SIGTERM letting an in-flight step finish before a clean exit 0.
  * Prints the build time and image size. Skips (exit 0, with the reason) where podman is missing.
@@ -161,7 +162,23 @@ async function main(): Promise<number> {
   }
   if (!build()) return 1;
   const port = await freePort();
-  const started = run("podman", ["run", "-d", "--name", NAME, "-p", `127.0.0.1:${port}:8000`, IMAGE]);
+  // As deploy/kubernetes runs it: read-only root filesystem, a small tmpfs on /tmp, no capabilities.
+  const started = run("podman", [
+    "run",
+    "-d",
+    "--name",
+    NAME,
+    "--read-only",
+    "--tmpfs",
+    "/tmp:size=64m",
+    "--cap-drop",
+    "ALL",
+    "--security-opt",
+    "no-new-privileges",
+    "-p",
+    `127.0.0.1:${port}:8000`,
+    IMAGE,
+  ]);
   check("podman run", started.code === 0, started.code === 0 ? started.out.slice(0, 12) : started.err);
   const url = `http://127.0.0.1:${port}`;
   try {

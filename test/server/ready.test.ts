@@ -1,6 +1,6 @@
 /** GET /ready: free session slots for load balancers and EnvPool; 503 when full or draining. */
 import { afterAll, describe, expect, it } from "vitest";
-import { getJson, RawSocket, startServer, stopEngines } from "./helpers.ts";
+import { getJson, postJson, RawSocket, startServer, stopEngines } from "./helpers.ts";
 
 afterAll(async () => {
   await stopEngines();
@@ -35,5 +35,22 @@ describe("/ready", () => {
     // Either the listener already stopped (no answer) or it answers 503 "draining": never "ready".
     if (draining !== undefined) expect(draining.json).toMatchObject({ status: "draining", free_sessions: 0 });
     await closing;
+  });
+});
+
+describe("stateful HTTP behind several replicas", () => {
+  it("a session id from another replica is refused with a message that names both replicas", async () => {
+    await using a = await startServer({ replicaId: "pod-a" });
+    await using b = await startServer({ replicaId: "pod-b" });
+    const opened = await postJson(`${a.url}/reset`, { session: true });
+    const id = opened.json.session_id as string;
+    expect(id).toMatch(/^pod-a\./);
+    const wrong = await postJson(`${b.url}/step`, { action: { code: "1" }, session_id: id });
+    expect(wrong.status).toBe(404);
+    expect(wrong.json.detail).toBe(
+      `Unknown session_id: ${id} (it was opened on replica 'pod-a', this is 'pod-b': route stateful HTTP by the X-Session-Id header to one replica, or use /ws)`,
+    );
+    const right = await postJson(`${a.url}/step`, { action: { code: "1" }, session_id: id });
+    expect(right.status).toBe(200);
   });
 });
