@@ -36,7 +36,8 @@ Options:
   --ping-interval-ms WebSocket keep-alive pings (default 20000); a socket missing one interval is cut
   --shutdown-grace-ms on SIGTERM/SIGINT, let in-flight steps finish this long (default 10000)
   --replica-id       this replica's name: leads session ids, shown by /ready (default: env
-                     CODEACT_REPLICA_ID, else none); letters, digits, '-' and '_'`;
+                     CODEACT_REPLICA_ID, else none), e.g. the pod's IP so a router can send a
+                     stateful HTTP session's requests to the pod that holds it`;
 
 const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
@@ -77,10 +78,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const pingIntervalMs = integer("--ping-interval-ms", values["ping-interval-ms"], 100, 2 ** 31 - 1);
   const shutdownGraceMs = integer("--shutdown-grace-ms", values["shutdown-grace-ms"], 0, 2 ** 31 - 1);
   const replicaId = values["replica-id"];
-  if (!/^[A-Za-z0-9_-]{0,63}$/.test(replicaId)) {
+  if (!/^[A-Za-z0-9_.:-]{0,63}$/.test(replicaId)) {
     throw new CodeActError(
       "INVALID_ARGUMENT",
-      `--replica-id must be at most 63 letters, digits, '-' or '_' (got '${replicaId}')`,
+      `--replica-id must be at most 63 letters, digits, '-', '_', '.' or ':' (got '${replicaId}')`,
     );
   }
   const suite = await loadSuite(values.suite);

@@ -122,8 +122,8 @@ function serverContainer(o: Required<Omit<ManifestOptions, "namespace">>) {
       String(o.drainMs),
     ],
     ports: [{ name: "http", containerPort: 8000, protocol: "TCP" }],
-    // The pod's name leads every session id, so a router (or a log reader) knows where it lives.
-    env: [{ name: "CODEACT_REPLICA_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }],
+    // The pod's IP leads every session id: a router can send a session's requests to its pod.
+    env: [{ name: "CODEACT_REPLICA_ID", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } }],
     resources: {
       requests: { cpu: "1", memory: "1Gi" },
       limits: { cpu: "2", memory: "4Gi" },

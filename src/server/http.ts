@@ -98,7 +98,8 @@ function findSession(ctx: HttpContext, id: string): Session {
 
 /** Behind a load balancer, a request that reached the wrong replica says where its session lives. */
 function misrouted(here: string, id: string): string {
-  const owner = id.includes(".") ? id.slice(0, id.indexOf(".")) : "";
+  // `<replica>.<uuid>`: a uuid has no dot, the replica may (a pod IP).
+  const owner = id.includes(".") ? id.slice(0, id.lastIndexOf(".")) : "";
   if (here === "" || owner === "" || owner === here) return "";
   return ` (it was opened on replica '${owner}', this is '${here}': route stateful HTTP by the X-Session-Id header to one replica, or use /ws)`;
 }
