@@ -184,6 +184,10 @@ export class EnvClient implements AsyncDisposable {
     while (!this.#closed) {
       const url = `${wsUrl(this.url)}?resume=${encodeURIComponent(sessionId)}`;
       const outcome = await resumeOnce(url, this.#options);
+      if (outcome.ok && this.#closed) {
+        outcome.ws.terminate(); // closed by the caller meanwhile
+        break;
+      }
       if (outcome.ok) {
         this.#socket = outcome.ws;
         outcome.ws.off("message", outcome.collect);

@@ -94,7 +94,7 @@ export class WsLink {
 
   /** @internal */ stop(): void {
     clearTimeout(this.#grace);
-    this.#socket = undefined;
+    // The socket stays: replies to frames queued before a close frame still go out before it.
     this.#replies.clear();
   }
 
