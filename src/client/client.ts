@@ -103,6 +103,7 @@ export class EnvClient implements AsyncDisposable {
   #failure: CodeActError | undefined;
   #closed = false;
   #sessionId: string | undefined;
+  #hello: Promise<string | undefined> = Promise.resolve(undefined);
   /** Set while a dropped socket is being replaced; requests wait for it instead of sending. */
   #reconnecting: Promise<void> | undefined;
   #stopKeepAlive: () => void = () => undefined;
@@ -132,15 +133,29 @@ export class EnvClient implements AsyncDisposable {
     client.#startKeepAlive();
     if (client.#sendIds) {
       // Pipelined: the reply arrives before that of the caller's first request, without a wait.
-      client.#request("session", {}, "session").then(
+      client.#hello = client.#request("session", {}, "session").then(
         (data) => {
           const id = (data as { session_id?: unknown }).session_id;
           if (typeof id === "string") client.#sessionId = id;
+          return client.#sessionId;
         },
-        () => undefined,
+        (error: CodeActError) => {
+          // A server that does not know the frame (older, or not codeact-env) still works, unresumable.
+          if (error.details?.wire_code === "UNKNOWN_TYPE") return undefined;
+          throw error;
+        },
       );
+      client.#hello.catch(() => undefined);
     }
     return client;
+  }
+
+  /**
+   * Waits for the server to confirm the session: resolves with its id (undefined when the server
+   * does not tell it), rejects like the first request would (CAPACITY when the server is full).
+   */
+  async opened(): Promise<string | undefined> {
+    return this.#hello;
   }
 
   /** The server's id of this episode's session (known shortly after connecting; undefined for OpenEnv). */
@@ -162,6 +177,13 @@ export class EnvClient implements AsyncDisposable {
       if (code === 1006 && !this.#closed && this.#resumable && this.#sessionId !== undefined) {
         this.#reconnecting ??= this.#reconnect(this.#sessionId);
         return;
+      }
+      if (code === 1006 && !this.#closed && this.#resumable) {
+        this.#failure ??= new CodeActError(
+          "UPSTREAM",
+          `Lost the server at ${this.url}: the connection dropped before the session was confirmed`,
+          { details: { url: this.url } },
+        );
       }
       this.#failure ??= new CodeActError(
         "UPSTREAM",

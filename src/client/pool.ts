@@ -64,23 +64,24 @@ export class EnvPool implements AsyncDisposable {
     await this.#refresh();
     const tried: string[] = [];
     for (const replica of this.#ranked()) {
+      let client: EnvClient | undefined;
       try {
-        const client = await EnvClient.connect(replica.url, this.#options);
+        client = await EnvClient.connect(replica.url, this.#options);
+        await client.opened(); // a full replica refuses here (CAPACITY), not on the first call
         replica.free = Math.max(0, replica.free - 1);
+        replica.down = undefined;
         this.#track(replica, client);
         return client;
       } catch (error) {
+        await client?.close();
         replica.down = (error as Error).message;
         replica.free = 0;
         tried.push(`${replica.url}: ${replica.down}`);
       }
     }
-    const report = this.#replicas.map((r) => `${r.url}: ${r.down ?? "no free slot"}`);
-    throw new CodeActError(
-      "CAPACITY",
-      `No replica can take an episode (${(tried.length > 0 ? tried : report).join("; ")})`,
-      { details: { replicas: this.status() } },
-    );
+    throw new CodeActError("CAPACITY", `No replica can take an episode (${tried.join("; ")})`, {
+      details: { replicas: this.status() },
+    });
   }
 
   /** Runs `fn` with a client from open() and closes it afterwards, whatever happens. */
@@ -103,14 +104,17 @@ export class EnvPool implements AsyncDisposable {
     return this.close();
   }
 
-  /** Replicas that take episodes, most room first; ties go round-robin so load spreads evenly. */
+  /**
+   * Every replica, those with room first (most room first; ties round-robin so load spreads), then
+   * the ones that looked down or full: a /ready answer may be stale, the connect attempt decides.
+   */
   #ranked(): Replica[] {
     this.#turn += 1;
     const n = this.#replicas.length;
+    const room = (r: Replica) => (r.down === undefined ? r.free : -1);
     return this.#replicas
       .map((replica, index) => ({ replica, order: (index + this.#turn) % n }))
-      .filter(({ replica }) => replica.down === undefined && replica.free > 0)
-      .sort((a, b) => b.replica.free - a.replica.free || a.order - b.order)
+      .sort((a, b) => room(b.replica) - room(a.replica) || a.order - b.order)
       .map(({ replica }) => replica);
   }
 
