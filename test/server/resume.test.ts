@@ -129,6 +129,22 @@ describe("keep-alive and logs", () => {
     expect(ready.json).toMatchObject({ status: "ready", active_sessions: 2, detached_sessions: 1 });
   });
 
+  it("pings in both directions are answered while a long step runs: no drop, no resume", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    await using server = await startServer({
+      pingIntervalMs: 100,
+      logLevel: "info",
+      logSink: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+    });
+    await using client = await EnvClient.connect(server.url, { keepAliveMs: 100 });
+    await client.reset();
+    const long = "let n = 0; for (let i = 0; i < 2e8; i++) n += i; console.log('done')";
+    const result = await client.step({ code: long, timeout_ms: 60_000 });
+    expect(stdout(result)).toBe("done\n");
+    expect(lines.map((l) => l.event)).not.toContain("ws_ping_timeout");
+    expect(lines.map((l) => l.event)).not.toContain("ws_detached");
+  });
+
   it("a clean disconnect is one info line; a drop is info lines, never warn or error", async () => {
     const lines: Array<Record<string, unknown>> = [];
     await using server = await startServer({
