@@ -15,7 +15,9 @@ RUN npm run build && npm prune --omit=dev
 FROM node:22-slim
 ENV NODE_ENV=production
 WORKDIR /app
-RUN groupadd --system codeact && useradd --system --gid codeact --home-dir /app codeact
+# A fixed uid/gid: deploy/kubernetes runs the pod as 999 (runAsNonRoot needs a numeric user).
+RUN groupadd --system --gid 999 codeact \
+ && useradd --system --uid 999 --gid codeact --home-dir /app codeact
 COPY --from=build --chown=codeact:codeact /app/package.json /app/openenv.yaml ./
 COPY --from=build --chown=codeact:codeact /app/node_modules ./node_modules
 COPY --from=build --chown=codeact:codeact /app/dist ./dist

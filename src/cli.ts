@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * codeact-env command line: serve | run | eval | bench | validate. Usage errors exit 2 with a
+ * codeact-env command line: serve | run | eval | bench | validate | manifests. Usage errors exit 2 with a
  * clear message; CodeActError messages are printed without a stack; anything else is a bug and
  * is printed in full.
  */
@@ -8,6 +8,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CodeActError, shutdownEngines } from "../sandbox/index.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { manifestsCommand } from "./commands/manifests.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { validateCommand } from "./commands/validate.ts";
 import { ENV_VERSION } from "./env/index.ts";
@@ -23,6 +24,7 @@ Commands:
   eval       grade completions, reference solutions or an agent on a suite of tasks (pass@k)
   bench      measure the sandbox, the grader and the server on this machine
   validate   check an OpenEnv server (this one or any other) against the wire protocol
+  manifests  Kubernetes manifests (Deployment, Service, autoscaler, disruption budget) for an image
 
 Examples:
   codeact-env serve                                  # built-in suite on http://127.0.0.1:8000
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   eval: evalCommand,
   bench: benchCommand,
   validate: validateCommand,
+  manifests: manifestsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -8,3 +8,4 @@ export {
   wsUrl,
 } from "./client.ts";
 export { type ForkedSessionInfo, HttpSession, httpBase } from "./http-session.ts";
+export { EnvPool, type EnvPoolOptions, type ReplicaStatus } from "./pool.ts";

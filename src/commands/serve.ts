@@ -16,9 +16,10 @@ Usage:
                     [--suite builtin|<file.jsonl>] [--max-sessions N] [--profile default|openenv-coding]
                     [--idle-timeout-ms N] [--max-steps N] [--batch-concurrency N]
                     [--log-level debug|info|warn|error|silent] [--no-web]
+                    [--resume-grace-ms N] [--ping-interval-ms N] [--shutdown-grace-ms N] [--replica-id NAME]
 
 Routes: WS /ws (OpenEnv sessions; a "fork" frame forks the episode), POST /reset /step, GET /state
-/health /metadata /schema /openapi.json /metrics /tasks, POST /sessions/:id/fork, POST /grade
+/health /ready /metadata /schema /openapi.json /metrics /tasks, POST /sessions/:id/fork, POST /grade
 (batch grading; also OpenRLHF's remote-reward shape), POST /run_code (SandboxFusion-compatible,
 nodejs/typescript), POST /mcp (OpenEnv JSON-RPC), /mcp/stream (standard MCP, Streamable HTTP: the
 tools and run_code), /web (a page to play an episode by hand).
@@ -35,7 +36,13 @@ Options:
   --max-steps        step budget of an episode (default 50; a task's max_steps wins)
   --batch-concurrency  /grade items and /run_code scripts in flight at once (default 4 per core)
   --log-level        JSON log lines on stderr at this level and above (default info)
-  --no-web           do not serve the web page`;
+  --no-web           do not serve the web page
+  --resume-grace-ms  keep a /ws session whose socket dropped this long for a resume (default 60000)
+  --ping-interval-ms WebSocket keep-alive pings (default 20000); a socket missing one interval is cut
+  --shutdown-grace-ms on SIGTERM/SIGINT, let in-flight steps finish this long (default 10000)
+  --replica-id       this replica's name: leads session ids, shown by /ready (default: env
+                     CODEACT_REPLICA_ID, else none), e.g. the pod's IP so a router can send a
+                     stateful HTTP session's requests to the pod that holds it`;
 
 const LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 
@@ -55,6 +62,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       "batch-concurrency": { type: "string", default: String(availableParallelism() * 4) },
       "log-level": { type: "string", default: "info" },
       "no-web": { type: "boolean", default: false },
+      "resume-grace-ms": { type: "string", default: "60000" },
+      "ping-interval-ms": { type: "string", default: "20000" },
+      "shutdown-grace-ms": { type: "string", default: "10000" },
+      "replica-id": { type: "string", default: process.env.CODEACT_REPLICA_ID ?? "" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -70,6 +81,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const idleTimeoutMs = integer("--idle-timeout-ms", values["idle-timeout-ms"], 1000, 2 ** 31 - 1);
   const maxSteps = integer("--max-steps", values["max-steps"], 1, 100_000);
   const batchConcurrency = integer("--batch-concurrency", values["batch-concurrency"], 1, 4096);
+  const resumeGraceMs = integer("--resume-grace-ms", values["resume-grace-ms"], 0, 2 ** 31 - 1);
+  const pingIntervalMs = integer("--ping-interval-ms", values["ping-interval-ms"], 100, 2 ** 31 - 1);
+  const shutdownGraceMs = integer("--shutdown-grace-ms", values["shutdown-grace-ms"], 0, 2 ** 31 - 1);
+  const replicaId = values["replica-id"];
+  if (!/^[A-Za-z0-9_.:-]{0,63}$/.test(replicaId)) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `--replica-id must be at most 63 letters, digits, '-', '_', '.' or ':' (got '${replicaId}')`,
+    );
+  }
   const suite = await loadSuite(values.suite);
   const server = createServer({
     host: values.host,
@@ -82,6 +103,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
     logLevel,
     web: !values["no-web"],
     batch: { engine, concurrency: batchConcurrency },
+    resumeGraceMs,
+    pingIntervalMs,
+    shutdownGraceMs,
+    replicaId,
   });
   const { url } = await server.start();
   process.stderr.write(

@@ -91,9 +91,17 @@ function sessionIdOf(c: Context, body: { session_id?: string | undefined } | und
 function findSession(ctx: HttpContext, id: string): Session {
   const session = ctx.sessions.get(id);
   if (session === undefined || session.kind !== "http") {
-    throw new CodeActError("NOT_FOUND", `Unknown session_id: ${id}`);
+    throw new CodeActError("NOT_FOUND", `Unknown session_id: ${id}${misrouted(ctx.sessions.replicaId, id)}`);
   }
   return session;
+}
+
+/** Behind a load balancer, a request that reached the wrong replica says where its session lives. */
+function misrouted(here: string, id: string): string {
+  // `<replica>.<uuid>`: a uuid has no dot, the replica may (a pod IP).
+  const owner = id.includes(".") ? id.slice(0, id.lastIndexOf(".")) : "";
+  if (here === "" || owner === "" || owner === here) return "";
+  return ` (it was opened on replica '${owner}', this is '${here}': route stateful HTTP by the X-Session-Id header to one replica, or use /ws)`;
 }
 
 /** Runs `fn` on a fresh environment that is closed afterwards (OpenEnv's stateless HTTP). */

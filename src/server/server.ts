@@ -21,11 +21,13 @@ import { createLogger, type LogLevel } from "./log.ts";
 import { registerMcpStream } from "./mcp-stream.ts";
 import { Metrics } from "./metrics.ts";
 import { openApiDocument } from "./openapi.ts";
+import { registerReadyRoute } from "./ready.ts";
 import { registerRunCode } from "./run-code.ts";
 import { SessionManager } from "./sessions.ts";
 import { registerTaskRoutes } from "./tasks-routes.ts";
 import type { Profile } from "./wire.ts";
 import { wsEvents } from "./ws.ts";
+import { WsLinks } from "./ws-link.ts";
 
 export interface ServerConfig {
   /** Default 127.0.0.1. */
@@ -44,10 +46,18 @@ export interface ServerConfig {
   /** Default 16 MiB (uvicorn's default). */
   maxFrameBytes?: number;
   logLevel?: LogLevel;
+  /** Where JSON log lines go. Default: stderr. */
+  logSink?: (line: string) => void;
   /** Serve the human-agent page at /web/ (and redirect / there). */
   web?: boolean;
   /** How long close() lets in-flight steps finish. Default 10 s. */
   shutdownGraceMs?: number;
+  /** How long a /ws session whose socket dropped waits for a resume. Default 60 s. */
+  resumeGraceMs?: number;
+  /** WebSocket keep-alive ping interval; a socket missing one whole interval is cut. Default 20 s. */
+  pingIntervalMs?: number;
+  /** This replica's name: leads every session id and is reported by /ready. Default none. */
+  replicaId?: string;
   /** Stateless batch work: `POST /grade` items and `POST /run_code` requests. */
   batch?: BatchConfig;
 }
@@ -75,6 +85,7 @@ const KNOWN_PATHS = new Set([
   "/step",
   "/state",
   "/health",
+  "/ready",
   "/metadata",
   "/schema",
   "/mcp",
@@ -87,7 +98,7 @@ const KNOWN_PATHS = new Set([
 export function createServer(config: ServerConfig): CodeActServer {
   const maxBodyBytes = config.maxBodyBytes ?? 16 * MIB;
   const maxFrameBytes = config.maxFrameBytes ?? 16 * MIB;
-  const logger = createLogger(config.logLevel ?? "info");
+  const logger = createLogger(config.logLevel ?? "info", config.logSink);
   const metrics = new Metrics();
   const profile = config.profile ?? "default";
   const sessions = new SessionManager({
@@ -96,6 +107,13 @@ export function createServer(config: ServerConfig): CodeActServer {
     createEnv: config.createEnv,
     logger,
     metrics,
+    replicaId: config.replicaId ?? "",
+  });
+  const links = new WsLinks({
+    sessions,
+    logger,
+    resumeGraceMs: config.resumeGraceMs ?? 60_000,
+    pingIntervalMs: config.pingIntervalMs ?? 20_000,
   });
   const ctx = { profile, logger, metrics, sessions };
 
@@ -116,6 +134,7 @@ export function createServer(config: ServerConfig): CodeActServer {
     })(c, next);
   });
   app.get("/health", (c) => c.json({ status: "healthy" }));
+  registerReadyRoute(app, sessions, links);
   app.get("/metadata", (c) => c.json(envMetadata(config.suite)));
   app.get("/schema", (c) => c.json(envSchemas()));
   app.get("/openapi.json", (c) => c.json(openApiDocument(envSchemas(), envMetadata(config.suite).name)));
@@ -142,7 +161,9 @@ export function createServer(config: ServerConfig): CodeActServer {
   });
   app.get(
     "/ws",
-    nodeWs.upgradeWebSocket(() => wsEvents({ ...ctx, maxFrameBytes })),
+    nodeWs.upgradeWebSocket((c) =>
+      wsEvents({ ...ctx, links, maxFrameBytes, resumeId: c.req.query("resume") }),
+    ),
   );
   registerTaskRoutes(app, config.suite);
   if (config.web === true) registerWebRoutes(app, { redirectRoot: true });
@@ -181,6 +202,7 @@ export function createServer(config: ServerConfig): CodeActServer {
         s === undefined ? Promise.resolve() : new Promise<void>((resolve) => s.close(() => resolve()));
       if (s !== undefined && "closeIdleConnections" in s) s.closeIdleConnections();
       await sessions.shutdown(config.shutdownGraceMs ?? 10_000);
+      links.shutdown();
       await endMcpStreams();
       await terminateSockets(nodeWs.wss.clients);
       if (s !== undefined && "closeAllConnections" in s) s.closeAllConnections();

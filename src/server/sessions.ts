@@ -19,10 +19,12 @@ export interface SessionManagerOptions {
   createEnv: () => Environment;
   logger: Logger;
   metrics: Metrics;
+  /** Prefix of every session id (`<replicaId>.<uuid>`); "" for none. */
+  replicaId?: string;
 }
 
 export class Session {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly kind: SessionKind;
   readonly env: Environment;
   /** Called when the session ends for a reason other than its transport closing (idle, shutdown). */
@@ -32,7 +34,9 @@ export class Session {
   #closed = false;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(kind: SessionKind, env: Environment) {
+  constructor(kind: SessionKind, env: Environment, replicaId = "") {
+    // The replica's name leads the id, so a router (or a person reading logs) can tell where it lives.
+    this.id = replicaId === "" ? randomUUID() : `${replicaId}.${randomUUID()}`;
     this.kind = kind;
     this.env = env;
   }
@@ -100,6 +104,10 @@ export class SessionManager {
     return this.#options.maxSessions;
   }
 
+  get replicaId(): string {
+    return this.#options.replicaId ?? "";
+  }
+
   get accepting(): boolean {
     return this.#accepting;
   }
@@ -113,7 +121,7 @@ export class SessionManager {
     const max = this.#options.maxSessions;
     if (this.#sessions.size >= max) throw capacityError(this.#sessions.size, max);
     env ??= this.createEnv();
-    const session = new Session(kind, env);
+    const session = new Session(kind, env, this.#options.replicaId);
     this.#sessions.set(session.id, session);
     const timer = setTimeout(() => this.#expire(session), this.#options.idleTimeoutMs);
     timer.unref();

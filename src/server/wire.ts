@@ -128,6 +128,8 @@ const frameSchemas = {
   step: z.object({ type: z.literal("step"), data: dataObject, id: requestId }).strict(),
   state: z.object({ type: z.literal("state"), id: requestId }).strict(),
   close: z.object({ type: z.literal("close"), id: requestId }).strict(),
+  /** Our extension: answers the session id that `/ws?resume=<id>` takes over after a dropped socket. */
+  session: z.object({ type: z.literal("session"), id: requestId }).strict(),
   mcp: z.object({ type: z.literal("mcp"), data: dataObject, id: requestId }).strict(),
   /** Our extension: N children of this episode as stateful HTTP sessions (fork-routes.ts). */
   fork: z.object({ type: z.literal("fork"), data: dataObject.optional(), id: requestId }).strict(),
@@ -140,6 +142,7 @@ export type ClientFrame =
   | { type: "step"; data: Record<string, unknown>; id?: string | number }
   | { type: "state"; id?: string | number }
   | { type: "close"; id?: string | number }
+  | { type: "session"; id?: string | number }
   | { type: "mcp"; data: Record<string, unknown>; id?: string | number }
   | { type: "fork"; data?: Record<string, unknown>; id?: string | number };
 

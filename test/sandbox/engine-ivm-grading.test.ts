@@ -66,7 +66,9 @@ describe("isolated-vm engine: grading sessions in pooled isolates", () => {
         cell("test('t', () => expect(new Set([1]).union(new Set([2])).size).toBe(2));"),
       );
       const frozen = await session.run(
-        cell("return { value: [Set.prototype, Set.prototype.union, Object, JSON, Iterator.prototype].every(Object.isFrozen) };"),
+        cell(
+          "return { value: [Set.prototype, Set.prototype.union, Object, JSON, Iterator.prototype].every(Object.isFrozen) };",
+        ),
       );
       expect(frozen.runnerResult?.value).toBe("true");
       expect(result.reports.find(([kind]) => kind === "test")?.[1]).toContain('"passed"');

@@ -40,7 +40,10 @@ const tamperings: Array<[code: string, probe: string]> = [
   ],
   ["Array.prototype.sum = function () { return 0; };", "[].sum === undefined"],
   ["delete Array.prototype.includes;", "[1].includes(1)"],
-  ["Object.setPrototypeOf(Map.prototype, null);", "Object.getPrototypeOf(Map.prototype) === Object.prototype"],
+  [
+    "Object.setPrototypeOf(Map.prototype, null);",
+    "Object.getPrototypeOf(Map.prototype) === Object.prototype",
+  ],
   ["Object.preventExtensions(Set.prototype); Set.prototype.x = 1;", "new Set().x === undefined"],
   ["globalThis.JSON = { stringify: () => '' , parse: () => 0 };", "JSON.stringify([1]) === '[1]'"],
   ["JSON = { stringify: () => '' };", "JSON.stringify([1]) === '[1]'"],

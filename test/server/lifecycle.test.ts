@@ -116,7 +116,8 @@ describe("idle timeout and disconnects", () => {
   });
 
   it("a disconnect mid-step frees the slot once the step ends; reconnecting is a new session", async () => {
-    const server = await startServer();
+    // No resume grace: a dropped socket ends its session at once (resume.test.ts covers the grace).
+    const server = await startServer({ resumeGraceMs: 0 });
     try {
       const ws = await RawSocket.open(server.wsUrl);
       const first = await ws.request({ type: "reset", data: {} });
@@ -137,7 +138,7 @@ describe("idle timeout and disconnects", () => {
 
 describe("graceful shutdown", () => {
   it("waits for sessions that were already closing (a disconnect mid-step): no sandbox outlives it", async () => {
-    const server = await startServer();
+    const server = await startServer({ resumeGraceMs: 0 });
     const before = liveSandboxCount();
     const ws = await RawSocket.open(server.wsUrl);
     await ws.request({ type: "reset", data: {} });

@@ -1,0 +1,2 @@
+export { kubernetesManifests, type ManifestOptions } from "./kubernetes.ts";
+export { toYaml, toYamlStream } from "./yaml.ts";
