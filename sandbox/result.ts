@@ -2,6 +2,7 @@
  * RawCellResult (engine) -> ExecResult (agent): error kinds, exit codes, mapped stacks, the
  * output-limit marker.
  */
+import { BOUNDS, boundCases, clip } from "./bounds.ts";
 import type { RawCellResult, RunnerResult } from "./engine.ts";
 import { type CellScript, mapStack } from "./sourcemap.ts";
 import type { ErrorKind, ExecError, ExecResult, Limits, Usage } from "./types.ts";
@@ -62,6 +63,19 @@ export function shapeResult(raw: RawCellResult, cell: CellContext): ExecResult {
   } else if (rr?.value !== undefined) {
     result.value = rr.value;
   }
+  return bounded(result);
+}
+
+/** Every part of the result past stdout/stderr cut to its bound (bounds.ts), whatever the engine gave. */
+function bounded(result: ExecResult): ExecResult {
+  const e = result.error;
+  if (e !== undefined) {
+    e.name = clip(e.name, BOUNDS.errorNameChars);
+    e.message = clip(e.message, BOUNDS.errorMessageChars);
+    if (e.stack !== undefined) e.stack = clip(e.stack, BOUNDS.errorStackChars);
+  }
+  if (result.value !== undefined) result.value = clip(result.value, BOUNDS.valueChars);
+  if (result.tests !== undefined) result.tests = { ...result.tests, cases: boundCases(result.tests.cases) };
   return result;
 }
 

@@ -2,6 +2,8 @@
  * Test registration (describe/test/it and variants, hooks, .each). Describe bodies run at once,
  * as in Jest; tests run after the cell body (see testrun.ts).
  */
+
+import { BOUNDS, clip } from "../bounds.ts";
 import { format } from "./console.ts";
 import { inspect } from "./inspect.ts";
 import { A, type Any, apply, ErrorCtor, S, TypeErrorCtor } from "./intrinsics.ts";
@@ -84,8 +86,8 @@ function addTest(name: unknown, fn: unknown, mode: Mode): void {
 }
 
 function titleOf(name: unknown): string {
-  if (typeof name === "function") return S.String((name as Fn).name);
-  return typeof name === "string" ? name : inspect(name);
+  if (typeof name === "function") return clip(S.String((name as Fn).name), BOUNDS.testNameChars);
+  return clip(typeof name === "string" ? name : inspect(name), BOUNDS.testNameChars);
 }
 
 function addSuite(name: unknown, fn: unknown, mode: Mode): void {

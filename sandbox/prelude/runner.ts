@@ -3,6 +3,8 @@
  * One cell at a time; every callback checks the cell generation so late work from an abandoned
  * (timed-out) cell cannot write into the next cell's result.
  */
+
+import { BOUNDS, boundCases, clip } from "../bounds.ts";
 import type { CellOptions, RunnerResult } from "../engine.ts";
 import type { TestCaseResult, TestReport } from "../types.ts";
 import { resetAssertionState } from "./expect.ts";
@@ -57,12 +59,16 @@ type ErrorInfo = NonNullable<RunnerResult["error"]>;
 function errorInfo(e: unknown): ErrorInfo {
   try {
     if (isError(e)) {
-      const info: ErrorInfo = { name: S.String((e as Any).name), message: S.String((e as Any).message) };
+      const info: ErrorInfo = {
+        name: clip(S.String((e as Any).name), BOUNDS.errorNameChars),
+        message: clip(S.String((e as Any).message), BOUNDS.errorMessageChars),
+      };
       const stack = safeGet(e, "stack") ?? (e as Any).stack;
-      if (typeof stack === "string") info.stack = cleanStack(stack);
+      if (typeof stack === "string")
+        info.stack = clip(cleanStack(clip(stack, 4 * BOUNDS.errorStackChars)), BOUNDS.errorStackChars);
       return info;
     }
-    return { name: "Error", message: `Uncaught ${inspect(e)}` };
+    return { name: "Error", message: clip(`Uncaught ${inspect(e)}`, BOUNDS.errorMessageChars) };
   } catch {
     return { name: "Error", message: "Uncaught exception (unprintable)" };
   }
@@ -148,7 +154,7 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
       (result) => {
         if (myGen !== gen) return;
         const v = result !== null && typeof result === "object" ? safeGet(result, "value") : undefined;
-        if (v !== undefined) value = inspect(v);
+        if (v !== undefined) value = clip(inspect(v), BOUNDS.valueChars);
         bodyDone = true;
         runTests(myGen);
       },
@@ -202,7 +208,10 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
     };
     if (value !== undefined) result.value = value;
     if (error !== undefined) result.error = error;
-    if (registry.count > 0 || cases.length > 0) result.tests = tally(cases);
+    if (registry.count > 0 || cases.length > 0) {
+      const all = tally(cases);
+      result.tests = { ...all, cases: boundCases(all.cases) };
+    }
     if (stuck) result.stuck = true;
     gen++;
     active = false;

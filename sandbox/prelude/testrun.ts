@@ -4,6 +4,8 @@
  * runner can abandon a step that can never settle (poll() found nothing left to do) or fail it
  * when an uncaught error (e.g. from a timer) happens while it runs.
  */
+
+import { BOUNDS } from "../bounds.ts";
 import { assertionCountError, resetAssertionState } from "./expect.ts";
 import type { Fn, Suite, TestNode } from "./harness.ts";
 import { registry } from "./harness.ts";
@@ -33,7 +35,7 @@ interface Outcome {
 }
 
 const realNow = Date.now;
-const MAX_MESSAGE = 4000;
+const MAX_MESSAGE = BOUNDS.testMessageChars;
 
 /** Set while a guarded step runs: fails that step with the given error. */
 export const guard: { abort: ((error: unknown) => void) | undefined } = { abort: undefined };

@@ -131,7 +131,8 @@ methods.push((source, optionsJson, filename) => {
       // A parse error is a SyntaxError naming no frame of the script (only a script that ran has
       // frames, and they name its sourceURL).
       if (getProto(error) === syntaxErrorProto && !stack.includes(filename + ":")) return "${NOT_EVALUATED}";
-      info = { name: String(error.name), message: String(error.message), stack };
+      // Cut here: a cell may throw a message of many MiB, which must not cross to the host.
+      info = { name: String(error.name).slice(0, 256), message: String(error.message).slice(0, 8192), stack: stack.slice(0, 32768) };
     } catch {
       info = { name: "Error", message: "the cell script threw a value that cannot be read" };
     }
