@@ -161,6 +161,7 @@ export interface LockdownReport {
  * tames the override mistake on prototypes, and makes those bindings read-only.
  */
 export function lockdown(mutable: readonly string[]): LockdownReport {
+  if (typeof (Error as Any).captureStackTrace !== "function") guardGlobalDefines();
   const names = ownKeys(globalObject);
   const roots: Any[] = [];
   for (let i = 0; i < names.length; i++) {
@@ -230,4 +231,80 @@ function lockBindings(mutable: readonly string[]): number {
     count++;
   }
   return count;
+}
+
+/**
+ * QuickJS lets [[DefineOwnProperty]] change the value of a non-configurable, non-writable
+ * property of the global object (`Object.defineProperty(globalThis, "JSON", { value: fake })`
+ * succeeds; on any other object it throws, as the language requires). So on QuickJS the ways to
+ * define a property are wrapped, before they are frozen, to apply the language's rule to the
+ * global object themselves. V8 keeps its own, which are right.
+ */
+function guardGlobalDefines(): void {
+  const define = Object.defineProperty;
+  const defineAll = Object.defineProperties;
+  const reflectDefine = Reflect.defineProperty;
+  const proto = Object.prototype as Any;
+  const defineGetter = proto.__defineGetter__;
+  const defineSetter = proto.__defineSetter__;
+  const check = (target: unknown, key: PropertyKey, desc: Any): void => {
+    if (target !== globalObject || !isObject(desc)) return;
+    const current = O.getOwnPropertyDescriptor(globalObject, key);
+    if (current !== undefined && !current.configurable && !compatible(current, desc))
+      throw new TypeErrorCtor(`Cannot redefine property: ${String(key)}`);
+  };
+  const replacements: Any = {
+    defineProperty(target: Any, key: PropertyKey, desc: Any) {
+      check(target, key, desc);
+      return apply(define, Object, [target, key, desc]);
+    },
+    defineProperties(target: Any, descs: Any) {
+      if (target === globalObject && isObject(descs)) {
+        const keys = ownKeys(descs);
+        for (let i = 0; i < keys.length; i++)
+          check(target, keys[i] as PropertyKey, (descs as Any)[keys[i] as PropertyKey]);
+      }
+      return apply(defineAll, Object, [target, descs]);
+    },
+    reflectDefine(target: Any, key: PropertyKey, desc: Any) {
+      try {
+        check(target, key, desc);
+      } catch {
+        return false;
+      }
+      return apply(reflectDefine, Reflect, [target, key, desc]);
+    },
+    __defineGetter__(this: Any, key: PropertyKey, get: Any) {
+      check(this, key, { get, enumerable: true, configurable: true });
+      return apply(defineGetter, this, [key, get]);
+    },
+    __defineSetter__(this: Any, key: PropertyKey, set: Any) {
+      check(this, key, { set, enumerable: true, configurable: true });
+      return apply(defineSetter, this, [key, set]);
+    },
+  };
+  const put = (obj: Any, key: string, value: Any) =>
+    O.defineProperty(obj, key, { value, writable: true, enumerable: false, configurable: true });
+  put(Object, "defineProperty", replacements.defineProperty);
+  put(Object, "defineProperties", replacements.defineProperties);
+  put(Reflect, "defineProperty", replacements.reflectDefine);
+  if (typeof defineGetter === "function") put(proto, "__defineGetter__", replacements.__defineGetter__);
+  if (typeof defineSetter === "function") put(proto, "__defineSetter__", replacements.__defineSetter__);
+}
+
+/** ValidateAndApplyPropertyDescriptor's rule for a non-configurable current property. */
+function compatible(current: PropertyDescriptor, desc: Any): boolean {
+  if (desc.configurable === true) return false;
+  if ("enumerable" in desc && !!desc.enumerable !== current.enumerable) return false;
+  const isAccessor = "get" in desc || "set" in desc;
+  const isData = "value" in desc || "writable" in desc;
+  if (!isAccessor && !isData) return true;
+  if ("value" in current) {
+    if (isAccessor) return false;
+    if (current.writable) return true;
+    if (desc.writable === true) return false;
+    return !("value" in desc) || O.is(desc.value, current.value);
+  }
+  if (isData) return false;
+  return (!("get" in desc) || desc.get === current.get) && (!("set" in desc) || desc.set === current.set);
 }
