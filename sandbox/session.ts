@@ -189,6 +189,17 @@ export class SandboxSession implements Sandbox {
     if (crashed !== undefined) {
       result.error = { kind: "crash", name: "CrashError", message: crashed };
       result.exit_code = EXIT_CODES.crash;
+    } else if (raw.stateLost && raw.status !== "infra" && n > 1 && !lostByItself(raw)) {
+      // The sandbox was replaced before this cell ran (its worker died under another session):
+      // the cell ran without the state it was written for, so its outcome is nobody's to score.
+      result.ok = false;
+      result.error = {
+        kind: "infra",
+        name: "InfraError",
+        message:
+          "the sandbox hosting this session was lost before this cell ran (its worker died under another session); the cell ran in a fresh sandbox without the state of earlier cells",
+      };
+      result.exit_code = EXIT_CODES.infra;
     }
     return { result, reports: raw.reports };
   }
@@ -231,6 +242,11 @@ export class SandboxSession implements Sandbox {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
+}
+
+/** A cell that lost the state itself (memory limit, a wedge past its own deadline). */
+function lostByItself(raw: RawCellResult): boolean {
+  return raw.status === "memory" || raw.status === "timeout" || raw.status === "cpu_timeout";
 }
 
 function noReports(error: ExecError): CellOutcome {

@@ -120,8 +120,8 @@ function hiddenIntrinsics(): Any[] {
     out,
     proto(async function* () {}),
   );
-  A.push(out, proto((function* () {})()));
-  A.push(out, proto((async function* () {})()));
+  A.push(out, proto(proto((function* () {})())));
+  A.push(out, proto(proto((async function* () {})())));
   try {
     // %ThrowTypeError%: the accessor behind strict functions' caller/arguments.
     A.push(out, O.getOwnPropertyDescriptor(Function.prototype, "caller")?.get);
