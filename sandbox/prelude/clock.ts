@@ -92,22 +92,35 @@ function makeDate(): Any {
   return Date;
 }
 
-export function installClock(config: { seed: number; realTime: boolean; startTimeMs: number }): void {
-  clock.virtual = !config.realTime;
-  clock.nowMs = config.startTimeMs;
-  clock.originMs = config.realTime ? apply(realNow, RealDate, []) : config.startTimeMs;
-  const random = seededRandom(config.seed);
-  O.defineProperty(Math, "random", { value: random, writable: true, enumerable: false, configurable: true });
-  if (clock.virtual) {
-    O.defineProperty(globalObject, "Date", {
-      value: makeDate(),
-      writable: true,
-      enumerable: false,
-      configurable: true,
-    });
-  }
+let seeded: () => number = seededRandom(0);
+
+/**
+ * Puts Math.random, Date and performance in place: functions that read the state configureClock
+ * sets, so this part does not depend on a session's config and can run once per realm, in a V8
+ * startup snapshot before the built-ins are frozen (see lockdown.ts).
+ */
+export function prepareClock(): void {
+  const math = {
+    random(): number {
+      return seeded();
+    },
+  };
+  O.defineProperty(Math, "random", {
+    value: math.random,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
+  O.defineProperty(globalObject, "Date", {
+    value: makeDate(),
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
   const performance = {
-    timeOrigin: clock.originMs,
+    get timeOrigin(): number {
+      return clock.originMs;
+    },
     now(): number {
       return readClock() - clock.originMs;
     },
@@ -118,4 +131,12 @@ export function installClock(config: { seed: number; realTime: boolean; startTim
     enumerable: false,
     configurable: true,
   });
+}
+
+/** A session's seed and clock (virtual from startTimeMs, or real). */
+export function configureClock(config: { seed: number; realTime: boolean; startTimeMs: number }): void {
+  clock.virtual = !config.realTime;
+  clock.nowMs = config.startTimeMs;
+  clock.originMs = config.realTime ? apply(realNow, RealDate, []) : config.startTimeMs;
+  seeded = seededRandom(config.seed);
 }

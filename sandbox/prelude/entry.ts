@@ -4,13 +4,13 @@
  */
 import type { PreludeConfig } from "../engine.ts";
 import { createAssert } from "./assert.ts";
-import { installClock } from "./clock.ts";
+import { configureClock, prepareClock } from "./clock.ts";
 import { installConsole } from "./console.ts";
 import { createExpect } from "./expect.ts";
 import { createHarnessGlobals, registry } from "./harness.ts";
 import { installIntl } from "./intl.ts";
 import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
-import { lockdown } from "./lockdown.ts";
+import { hardenIntrinsics, lockdown } from "./lockdown.ts";
 import { fn, forEachMock, spyOn } from "./mock.ts";
 import { createRunner } from "./runner.ts";
 import { installSort } from "./sort.ts";
@@ -107,11 +107,9 @@ export function install(bridge: Any, configJson: string): Record<string, unknown
   const config = parseConfig(configJson);
   const callTool = bridge.callTool as (name: string, args: string) => number;
   const report = bridge.report as (kind: string, data: string) => void;
-  removeHostTraces([bridge, install, callTool, report]);
-  installClock(config);
-  // Before the integrity snapshot: the prototype methods these replace (QuickJS only) are the baseline.
-  installIntl();
-  installSort();
+  removeHostTraces([bridge, install, callTool, report, harden]);
+  prepareRealm();
+  configureClock(config);
   installConsole(globalObject);
   for (const name of O.keys(timerGlobals)) define(name, timerGlobals[name], false);
   for (const name of config.toolNames) {
@@ -143,6 +141,28 @@ export function install(bridge: Any, configJson: string): Record<string, unknown
   // shadow with their own helpers).
   lockdown(grading ? ["console"] : A.concat(["console"], O.keys(harness), config.toolNames));
   return createRunner({ grading, report: (kind, data) => apply(report, bridge, [kind, data]) });
+}
+
+let realmPrepared = false;
+
+/** What every session of a realm gets, whatever its config (the built-ins these replace, the clock). */
+function prepareRealm(): void {
+  if (realmPrepared) return;
+  realmPrepared = true;
+  prepareClock();
+  // QuickJS only: Intl and V8-ordered sorts.
+  installIntl();
+  installSort();
+}
+
+/**
+ * For a V8 startup snapshot of the evaluated prelude (isolated-vm's grading pool): prepares the
+ * realm and freezes its built-ins there, once, so each context made from the snapshot only has
+ * the few objects V8 extends per context left to lock down at install.
+ */
+export function harden(): void {
+  prepareRealm();
+  hardenIntrinsics();
 }
 
 /** Freezes a harness object and the functions/objects hanging off it (test.each, assert.strict, ...). */

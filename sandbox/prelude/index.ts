@@ -86,6 +86,7 @@ export function getPrelude(): string {
   const code = result.outputFiles[0]?.text;
   if (code === undefined) throw new CodeActError("ENGINE_FAILURE", "esbuild produced no prelude output");
   // The IIFE's `var` would be a global binding; wrapping keeps it local and makes install the completion value.
-  cached = `(function () {\n${code}\nreturn ${GLOBAL_NAME}.install;\n})();\n`;
+  // install.harden: the snapshot step (entry.ts), for engines that snapshot the evaluated prelude.
+  cached = `(function () {\n${code}\nconst install = ${GLOBAL_NAME}.install;\ninstall.harden = ${GLOBAL_NAME}.harden;\nreturn install;\n})();\n`;
   return cached;
 }

@@ -160,8 +160,52 @@ export interface LockdownReport {
  * Freezes everything reachable from the global object's bindings except the `mutable` names,
  * tames the override mistake on prototypes, and makes those bindings read-only.
  */
-export function lockdown(mutable: readonly string[]): LockdownReport {
-  if (typeof (Error as Any).captureStackTrace !== "function") guardGlobalDefines();
+/**
+ * Objects hardened by hardenIntrinsics (in a V8 startup snapshot): lockdown does not walk them
+ * again, since everything they reach was hardened with them.
+ */
+const hardened = new WeakSet<object>();
+const hardenedHas = WeakSet.prototype.has;
+const hardenedAdd = WeakSet.prototype.add;
+
+/**
+ * The objects V8 extends in every new context made from a snapshot (late built-ins such as
+ * Set.prototype.union, Iterator helpers, Error.captureStackTrace): frozen in the snapshot, V8
+ * aborts when it adds them. They are locked down at install instead, with whatever V8 added.
+ */
+function lateObjects(): Any[] {
+  return [
+    globalObject,
+    Object,
+    Array,
+    Error,
+    JSON,
+    Map,
+    RegExp.prototype,
+    Set.prototype,
+    O.getPrototypeOf(O.getPrototypeOf([][Symbol.iterator]())),
+  ];
+}
+
+/** Freezes (and tames) everything reachable from the globals but the late objects; see `hardened`. */
+export function hardenIntrinsics(): void {
+  const late = lateObjects();
+  const roots = A.concat(globalRoots([]), hiddenIntrinsics()) as Any[];
+  const protos = prototypesOf(roots);
+  for (let i = 0; i < protos.length; i++) {
+    const p = protos[i];
+    if (A.indexOf(late, p) === -1 && !O.isFrozen(p))
+      tamePrototype(p, A.indexOf(TAME_ALL, p) !== -1 || isErrorPrototype(p));
+  }
+  freezeAll(roots, (v) => {
+    if (A.indexOf(late, v) !== -1) return "walk";
+    apply(hardenedAdd, hardened, [v]);
+    return "freeze";
+  });
+}
+
+/** The values of the global bindings (their accessors for accessor bindings), `mutable` names excepted. */
+function globalRoots(mutable: readonly string[]): Any[] {
   const names = ownKeys(globalObject);
   const roots: Any[] = [];
   for (let i = 0; i < names.length; i++) {
@@ -176,18 +220,29 @@ export function lockdown(mutable: readonly string[]): LockdownReport {
       if (d.set) A.push(roots, d.set);
     }
   }
+  return roots;
+}
+
+export function lockdown(mutable: readonly string[]): LockdownReport {
+  if (typeof (Error as Any).captureStackTrace !== "function") guardGlobalDefines();
+  const roots = globalRoots(mutable);
   const hidden = hiddenIntrinsics();
   const protos = A.concat(prototypesOf(roots), hidden) as Any[];
   for (let i = 0; i < protos.length; i++) {
     const p = protos[i];
     if (!O.isFrozen(p)) tamePrototype(p, A.indexOf(TAME_ALL, p) !== -1 || isErrorPrototype(p));
   }
-  const frozen = freezeAll(A.concat(roots, hidden, [O.getPrototypeOf(globalObject)]) as Any[]);
+  // The late objects are roots of their own: the hardened objects that lead to them are not walked.
+  const all = A.concat(roots, hidden, lateObjects(), [O.getPrototypeOf(globalObject)]) as Any[];
+  const frozen = freezeAll(all, (v) => (apply(hardenedHas, hardened, [v]) === true ? "skip" : "freeze"));
   return { frozen, bindings: lockBindings(mutable) };
 }
 
-/** Freezes every object reachable from `roots` through properties, accessors and prototypes. */
-function freezeAll(roots: Any[]): number {
+/**
+ * Freezes every object reachable from `roots` through properties, accessors and prototypes, as
+ * `visit` says: "freeze" it and walk on, only "walk" on (a late object), or "skip" it (hardened).
+ */
+function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"): number {
   const stack = A.slice(roots);
   const seen = new WeakSet<object>();
   let count = 0;
@@ -195,7 +250,9 @@ function freezeAll(roots: Any[]): number {
     const v = A.pop(stack);
     if (!isObject(v) || v === globalObject || apply(weakHas, seen, [v])) continue;
     apply(weakAdd, seen, [v]);
-    if (!O.isFrozen(v)) {
+    const action = visit(v);
+    if (action === "skip") continue;
+    if (action === "freeze" && !O.isFrozen(v)) {
       O.freeze(v);
       count++;
     }

@@ -62,6 +62,9 @@ const SETUP = `(() => {
 const install = globalThis.${INSTALL_GLOBAL};
 delete globalThis.${INSTALL_GLOBAL};
 const installer = (function ($0) {${INSTALL_WRAPPER}})(install);
+// After the wrapper took the real Date.now: harden puts the virtual clock in place, then freezes
+// the built-ins (all but the few V8 extends per context) once, here, for every context.
+if (typeof install.harden === "function") install.harden();
 Object.defineProperty(globalThis, "${INSTALLER_GLOBAL}", { configurable: true, value: installer });
 })();`;
 
