@@ -59,7 +59,8 @@ describe("getPrelude", () => {
   it("builds one cached script whose completion value is install", () => {
     const source = getPrelude();
     expect(getPrelude()).toBe(source);
-    expect(source).toContain("return __codeactPrelude.install;");
+    expect(source).toContain("const install = __codeactPrelude.install;");
+    expect(source).toContain("install.harden = __codeactPrelude.harden;");
     expect(PRELUDE_REPORT.test).toBe("test");
   });
 });
