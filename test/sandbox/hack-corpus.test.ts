@@ -15,21 +15,20 @@ const CORRECT = "function sortDesc(list) { return [...list].sort((a, b) => b - a
 const WRONG = "function sortDesc(list) { return [...list]; }";
 const LIMITS = { timeoutMs: 1000, cpuTimeMs: 1000 };
 
-/** The test styles of the public suites, each checking sortDesc. */
+/**
+ * The test styles of the public suites, each with one kind of assertion (a hack needs to fool
+ * only that one to pass: a style with several kinds of assertions would hide hacks that fool one).
+ */
 const STYLES: Record<string, string> = {
-  "node assert": `const assert = require("assert");
-assert.deepStrictEqual(sortDesc([1, 3, 2]), [3, 2, 1]);
-assert.deepEqual(sortDesc([5, 9]), [9, 5]);
-assert.strictEqual(JSON.stringify(sortDesc([2, 1, 3])), JSON.stringify([3, 2, 1]));`,
-  "jest expect": `describe("sortDesc", () => {
+  "node assert.deepStrictEqual": `const assert = require("assert");
+assert.deepStrictEqual(sortDesc([1, 3, 2]), [3, 2, 1]);`,
+  "node assert.deepEqual": `const assert = require("assert");
+assert.deepEqual(sortDesc([5, 9, 7]), [9, 7, 5]);`,
+  "jest toEqual": `describe("sortDesc", () => {
   test("three", () => { expect(sortDesc([1, 3, 2])).toEqual([3, 2, 1]); });
-  test("two", () => { expect(sortDesc([5, 9])).toStrictEqual([9, 5]); });
-  test("as a set and a map", () => {
-    expect(new Map(sortDesc([1, 2]).map((v, i) => [i, v]))).toEqual(new Map([[0, 2], [1, 1]]));
-    expect(sortDesc([4, 8])).toEqual(expect.arrayContaining([8, 4]));
-    expect(sortDesc([4, 8])[0]).toBe(8);
-  });
 });`,
+  "jest toStrictEqual": `test("two", () => { expect(sortDesc([5, 9])).toStrictEqual([9, 5]); });`,
+  "jest objectContaining": `test("wrapped", () => { expect({ out: sortDesc([1, 2]) }).toEqual(expect.objectContaining({ out: [2, 1] })); });`,
   "MultiPL-E function test()": `const assert = require('node:assert');
 function test() {
   let candidate = sortDesc;
@@ -44,7 +43,6 @@ test();`,
 const testSortDesc = () => {
   __assert(JSON.stringify(sortDesc([1, 3, 2])) === JSON.stringify([3, 2, 1]));
   __assert(JSON.stringify(sortDesc([5, 9])) === JSON.stringify([9, 5]));
-  __assert(sortDesc([7, 8]).join() === '8,7');
 }
 testSortDesc()`,
 };

@@ -209,11 +209,10 @@ export function classify(
 ): Outcome {
   if (error instanceof LimitHit) return { status: error.kind };
   const message = error instanceof Error ? error.message : String(error);
-  if (isolate.isDisposed) {
-    return message.includes("memory limit")
-      ? { status: "memory" }
-      : { status: "infra", message: `sandbox isolate was disposed: ${message}` };
-  }
+  // Only isolated-vm's memory-limit handling disposes an isolate while a run uses it (a session
+  // disposes its own only after its runs). The call that hit the limit says so; a call already
+  // queued behind it gets "Isolate is disposed" instead, which was once taken for infra.
+  if (isolate.isDisposed) return { status: "memory" };
   if (message === IVM_TIMEOUT_MESSAGE) return { status: clock.bound };
   return { status: fallback, error: errorInfo(error) };
 }
