@@ -189,6 +189,7 @@ function lateObjects(): Any[] {
 
 /** Freezes (and tames) everything reachable from the globals but the late objects; see `hardened`. */
 export function hardenIntrinsics(): void {
+  guardGlobalDefinesOnQuickJs();
   const late = lateObjects();
   const roots = A.concat(globalRoots([]), hiddenIntrinsics()) as Any[];
   const protos = prototypesOf(roots);
@@ -224,7 +225,7 @@ function globalRoots(mutable: readonly string[]): Any[] {
 }
 
 export function lockdown(mutable: readonly string[]): LockdownReport {
-  if (typeof (Error as Any).captureStackTrace !== "function") guardGlobalDefines();
+  guardGlobalDefinesOnQuickJs();
   const roots = globalRoots(mutable);
   const hidden = hiddenIntrinsics();
   const protos = A.concat(prototypesOf(roots), hidden) as Any[];
@@ -297,7 +298,11 @@ function lockBindings(mutable: readonly string[]): number {
  * define a property are wrapped, before they are frozen, to apply the language's rule to the
  * global object themselves. V8 keeps its own, which are right.
  */
-function guardGlobalDefines(): void {
+let guarded = false;
+
+function guardGlobalDefinesOnQuickJs(): void {
+  if (guarded || typeof (Error as Any).captureStackTrace === "function") return;
+  guarded = true;
   const define = Object.defineProperty;
   const defineAll = Object.defineProperties;
   const reflectDefine = Reflect.defineProperty;

@@ -100,8 +100,27 @@ async function prepare(key: string, prelude: string, memoryLimitBytes: number) {
     install.dispose();
     throw new Error("prelude did not evaluate to an install function");
   }
+  hardenRealm(context, install, budget);
   const maxBytes = pages * 65_536;
   return { key, runtime, context, memory, maxBytes, budget, install } satisfies PreparedInstance;
+}
+
+/**
+ * Runs the prelude's install.harden() (entry.ts): the realm's built-ins frozen while the spare is
+ * prepared, off a session's path, so install only locks down the harness and the globals.
+ */
+function hardenRealm(context: QuickJSContext, install: QuickJSHandle, budget: Budget): void {
+  const harden = context.getProp(install, "harden");
+  try {
+    if (context.typeof(harden) !== "function") return;
+    budget.start(PRELUDE_BUDGET_MS, PRELUDE_BUDGET_MS);
+    const result = context.callFunction(harden, context.undefined);
+    budget.stop();
+    if (result.error) throw new Error(`prelude harden failed: ${describe(context, result.error)}`);
+    result.value.dispose();
+  } finally {
+    harden.dispose();
+  }
 }
 
 function newBridge(context: QuickJSContext, hooks: BridgeHooks): QuickJSHandle {
