@@ -203,7 +203,11 @@ export function hardenIntrinsics(): void {
     apply(hardenedAdd, hardened, [v]);
     return "freeze";
   });
+  realmHardened = true;
 }
+
+/** hardenIntrinsics ran in this realm: the hidden intrinsics are frozen already. */
+let realmHardened = false;
 
 /** The values of the global bindings (their accessors for accessor bindings), `mutable` names excepted. */
 function globalRoots(mutable: readonly string[]): Any[] {
@@ -227,7 +231,9 @@ function globalRoots(mutable: readonly string[]): Any[] {
 export function lockdown(mutable: readonly string[]): LockdownReport {
   guardGlobalDefinesOnQuickJs();
   const roots = globalRoots(mutable);
-  const hidden = hiddenIntrinsics();
+  // Making the hidden intrinsics means making iterators, generators and a Segmenter: skipped
+  // when the realm was hardened (they are frozen, and reached from nothing new).
+  const hidden = realmHardened ? [] : hiddenIntrinsics();
   const protos = A.concat(prototypesOf(roots), hidden) as Any[];
   for (let i = 0; i < protos.length; i++) {
     const p = protos[i];
