@@ -62,16 +62,21 @@ export function rewriteCell(input: TranspileOk, options: RewriteOptions = {}): R
   return result;
 }
 
+/** A cell's JS as the rewrite reads it (a script with top-level await); throws on a syntax error. */
+export function parseCell(code: string): Program {
+  return Parser.parse(code, {
+    ecmaVersion: "latest",
+    sourceType: "script",
+    allowAwaitOutsideFunction: true,
+    allowReturnOutsideFunction: false,
+    allowHashBang: true,
+  });
+}
+
 function rewriteUncached(input: TranspileOk, strictOption: boolean): RewriteResult {
   let program: Program;
   try {
-    program = Parser.parse(input.code, {
-      ecmaVersion: "latest",
-      sourceType: "script",
-      allowAwaitOutsideFunction: true,
-      allowReturnOutsideFunction: false,
-      allowHashBang: true,
-    });
+    program = parseCell(input.code);
   } catch (err) {
     return { ok: false, error: parseError(err, input) };
   }

@@ -6,7 +6,8 @@
  * around the call: a file that declares its own `test` calls its own function. The grader then
  * knows that a run in which such a file registered nothing was cut short.
  */
-import { type Node, Parser } from "acorn";
+import type { Node } from "acorn";
+import { parseCell } from "./rewrite.ts";
 import { transpile } from "./transpile.ts";
 import type { Language } from "./types.ts";
 
@@ -21,13 +22,7 @@ export async function registersTests(tests: string, language: Language): Promise
   if (!js.ok) return undefined;
   let program: Node;
   try {
-    program = Parser.parse(js.code, {
-      ecmaVersion: "latest",
-      sourceType: "script",
-      allowAwaitOutsideFunction: true,
-      allowReturnOutsideFunction: true,
-      allowHashBang: true,
-    });
+    program = parseCell(js.code);
   } catch {
     return undefined;
   }

@@ -78,6 +78,20 @@ export interface GradedItem {
   error?: { message: string; errors?: WireIssue[] };
 }
 
+/** An item that could not be graded (bad shape, unknown task): its own error, not the request's. */
+function invalidItem(index: number, taskId: string | null, error: GradedItem["error"]): GradedItem {
+  return {
+    index,
+    task_id: taskId,
+    passed: false,
+    reward: null,
+    error_kind: "invalid_item",
+    reason: null,
+    infra_error: false,
+    ...(error ? { error } : {}),
+  };
+}
+
 /** What to grade for one item, or why it cannot be graded. */
 type Resolved = { ok: true; task: Task; completion: string } | { ok: false; error: GradedItem["error"] };
 
@@ -125,18 +139,7 @@ async function gradeOne(
   const resolved = resolveItem(ctx, raw);
   const taskId =
     typeof (raw as { task_id?: unknown })?.task_id === "string" ? (raw as { task_id: string }).task_id : null;
-  if (!resolved.ok) {
-    return {
-      index,
-      task_id: taskId,
-      passed: false,
-      reward: null,
-      error_kind: "invalid_item",
-      reason: null,
-      infra_error: false,
-      ...(resolved.error ? { error: resolved.error } : {}),
-    };
-  }
+  if (!resolved.ok) return invalidItem(index, taskId, resolved.error);
   let result: SampleResult;
   try {
     result = await ctx.limiter.run(() =>
@@ -146,17 +149,7 @@ async function gradeOne(
       ),
     );
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      index,
-      task_id: taskId,
-      passed: false,
-      reward: null,
-      error_kind: "invalid_item",
-      reason: null,
-      infra_error: false,
-      error: { message },
-    };
+    return invalidItem(index, taskId, { message: error instanceof Error ? error.message : String(error) });
   }
   const { passed, failed, total } = result.tests;
   // A program that fails with no failing test (it threw, or tampered with the harness) earns 0, not

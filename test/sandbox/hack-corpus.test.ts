@@ -13,7 +13,7 @@ import { type EngineName, gradeProgram, liveSandboxCount, shutdownEngines } from
 
 const CORRECT = "function sortDesc(list) { return [...list].sort((a, b) => b - a); }";
 const WRONG = "function sortDesc(list) { return [...list]; }";
-const LIMITS = { timeoutMs: 1000, cpuTimeMs: 1000 };
+const LIMITS = { timeoutMs: 600, cpuTimeMs: 600 };
 
 /**
  * The test styles of the public suites, each with one kind of assertion (a hack needs to fool
@@ -226,9 +226,18 @@ describe.each(["isolated-vm", "quickjs"] as EngineName[])("hack corpus on %s", (
 
   for (const [name, program] of HACKS) {
     it(`hack: ${name}`, async () => {
-      const results = await Promise.all(
-        Object.entries(STYLES).map(async ([style, tests]) => [style, await grade(program, tests)] as const),
-      );
+      // Two at a time: enough to share workers, few enough that a loaded CI machine still answers
+      // its watchdogs (a worker starved past them is replaced, and its bystanders are infra).
+      const styles = Object.entries(STYLES);
+      const results: Array<readonly [string, Awaited<ReturnType<typeof grade>>]> = [];
+      for (let i = 0; i < styles.length; i += 2) {
+        const pair = styles.slice(i, i + 2);
+        results.push(
+          ...(await Promise.all(
+            pair.map(async ([style, tests]) => [style, await grade(program, tests)] as const),
+          )),
+        );
+      }
       for (const [style, r] of results) {
         expect(r.passed, `${style}: graded as passed`).toBe(false);
         expect(r.infra, `${style}: graded as infra (${r.reason})`).toBe(false);
