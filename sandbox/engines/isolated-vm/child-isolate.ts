@@ -188,6 +188,11 @@ export async function createBlank(
       result: { reference: true },
       timeout: PRELUDE_TIMEOUT_MS,
     })) as ivm.Reference;
+    // After the wrapper took the real Date.now: the realm's built-ins are frozen here, ahead of
+    // checkout, so install (on a session's path) only locks down the harness and the globals.
+    await context.evalClosure('if (typeof $0.harden === "function") $0.harden();', [prelude.derefInto()], {
+      timeout: PRELUDE_TIMEOUT_MS,
+    });
     prelude.release();
     return { isolate, context, install, scratch };
   } catch (error) {
