@@ -6,7 +6,7 @@ import type { PreludeConfig } from "../engine.ts";
 import { createAssert } from "./assert.ts";
 import { configureClock, prepareClock } from "./clock.ts";
 import { installConsole } from "./console.ts";
-import { createExpect } from "./expect.ts";
+import { createExpect, setOverridable } from "./expect.ts";
 import { createHarnessGlobals, registry } from "./harness.ts";
 import { installIntl } from "./intl.ts";
 import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
@@ -120,22 +120,11 @@ export function install(bridge: Any, configJson: string): Record<string, unknown
     );
   }
   const grading = config.grading;
+  // A realm hardened ahead of time already has the (frozen) grading harness.
+  const harness = grading && gradingHarness !== undefined ? gradingHarness : buildHarness(grading);
   registry.honourOnly = !grading;
-  const assert = createAssert(grading);
-  const expect = createExpect(grading);
-  const jest = makeJest();
-  const harness: Record<string, unknown> = {
-    ...createHarnessGlobals(),
-    expect,
-    jest,
-    assert,
-    require: makeRequire(assert),
-  };
-  for (const name of O.keys(harness)) {
-    const v = harness[name] as Any;
-    if (grading) deepFreeze(v);
-    define(name, v, grading);
-  }
+  setOverridable(!grading);
+  for (const name of O.keys(harness)) define(name, harness[name], grading);
   // Last, before any agent code: everything shared is frozen and every global binding read-only
   // (console stays the agent's; outside grading so do the harness and tool names, which cells may
   // shadow with their own helpers).
@@ -155,14 +144,32 @@ function prepareRealm(): void {
   installSort();
 }
 
+/** The harness globals (describe, test, expect, assert, require, ...); frozen for grading. */
+function buildHarness(grading: boolean): Record<string, unknown> {
+  const assert = createAssert(grading);
+  const harness: Record<string, unknown> = {
+    ...createHarnessGlobals(),
+    expect: createExpect(grading),
+    jest: makeJest(),
+    assert,
+    require: makeRequire(assert),
+  };
+  if (grading) for (const name of O.keys(harness)) deepFreeze(harness[name]);
+  return harness;
+}
+
+/** The grading harness built by harden(), for the grading sessions of this realm. */
+let gradingHarness: Record<string, unknown> | undefined;
+
 /**
- * For a V8 startup snapshot of the evaluated prelude (isolated-vm's grading pool): prepares the
- * realm and freezes its built-ins there, once, so each context made from the snapshot only has
- * the few objects V8 extends per context left to lock down at install.
+ * Ahead of any session (in isolated-vm's V8 startup snapshot of the evaluated prelude, in a spare
+ * being prepared): prepares the realm, builds the grading harness and freezes the built-ins and
+ * that harness, once, so install only locks down what V8 adds per context and the globals.
  */
 export function harden(): void {
   prepareRealm();
-  hardenIntrinsics();
+  gradingHarness = buildHarness(true);
+  hardenIntrinsics(O.keys(gradingHarness).map((name) => (gradingHarness as Record<string, unknown>)[name]));
 }
 
 /** Freezes a harness object and the functions/objects hanging off it (test.each, assert.strict, ...). */

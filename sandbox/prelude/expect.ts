@@ -221,6 +221,11 @@ function asymmetric(not: boolean): Record<string, unknown> {
   return out;
 }
 
+/** Whether expect.extend may replace a built-in matcher (not while grading). */
+export function setOverridable(allowed: boolean): void {
+  allowOverride = allowed;
+}
+
 /** Builds the global `expect` object; in grading mode built-in matchers cannot be overridden. */
 export function createExpect(grading: boolean): Any {
   allowOverride = !grading;

@@ -187,11 +187,14 @@ function lateObjects(): Any[] {
   ];
 }
 
-/** Freezes (and tames) everything reachable from the globals but the late objects; see `hardened`. */
-export function hardenIntrinsics(): void {
+/**
+ * Freezes (and tames) everything reachable from the globals and `extra` but the late objects;
+ * see `hardened`.
+ */
+export function hardenIntrinsics(extra: readonly unknown[] = []): void {
   guardGlobalDefinesOnQuickJs();
   const late = lateObjects();
-  const roots = A.concat(globalRoots([]), hiddenIntrinsics()) as Any[];
+  const roots = A.concat(globalRoots([]), hiddenIntrinsics(), extra) as Any[];
   const protos = prototypesOf(roots);
   for (let i = 0; i < protos.length; i++) {
     const p = protos[i];
