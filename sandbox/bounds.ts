@@ -22,9 +22,8 @@ export const BOUNDS = {
  */
 export const OBSERVATION_OVERHEAD_BYTES =
   6 *
-    (BOUNDS.errorNameChars +
-      BOUNDS.errorMessageChars +
-      BOUNDS.errorStackChars +
+    // The error twice: as the structured `error` and written to stderr.
+    (2 * (BOUNDS.errorNameChars + BOUNDS.errorMessageChars + BOUNDS.errorStackChars) +
       BOUNDS.valueChars +
       BOUNDS.testCases * (BOUNDS.testNameChars + BOUNDS.testMessageChars + 64)) +
   64 * 1024;

@@ -153,6 +153,26 @@ function withStack(error: ExecError, stack: string | undefined, cell: CellContex
   return error;
 }
 
+/**
+ * The error written to stderr as Node prints an uncaught one (the mapped stack, or name and
+ * message), after what the cell printed: an agent that reads only stdout/stderr/exit_code (the
+ * openenv-coding profile) sees why its cell failed. The structured `error` stays as it is.
+ */
+export function withErrorOnStderr(result: ExecResult): ExecResult {
+  const e = result.error;
+  if (e === undefined) return result;
+  // esbuild's and acorn's messages already end in "(line:column)".
+  const said = e.line !== undefined && e.message.endsWith(`(${e.line}:${e.column ?? ""})`);
+  const where =
+    e.line === undefined || said
+      ? ""
+      : ` (line ${e.line}${e.column === undefined ? "" : `, column ${e.column}`})`;
+  const text = e.stack?.startsWith(e.name) === true ? e.stack : `${e.name}: ${e.message}${where}`;
+  const sep = result.stderr === "" || result.stderr.endsWith("\n") ? "" : "\n";
+  result.stderr = `${result.stderr}${sep}Uncaught ${text}\n`;
+  return result;
+}
+
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
 }

@@ -15,7 +15,7 @@ import { CodeActError } from "./errors.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
 import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";
-import { EXIT_CODES, errorResult, shapeResult } from "./result.ts";
+import { EXIT_CODES, errorResult, shapeResult, withErrorOnStderr } from "./result.ts";
 import { rewriteCell } from "./rewrite.ts";
 import type { CellScript } from "./sourcemap.ts";
 import { toolCallback, validateTools } from "./tools.ts";
@@ -201,7 +201,7 @@ export class SandboxSession implements Sandbox {
       };
       result.exit_code = EXIT_CODES.infra;
     }
-    return { result, reports: raw.reports };
+    return { result: withErrorOnStderr(result), reports: raw.reports };
   }
 
   /**
@@ -250,7 +250,7 @@ function lostByItself(raw: RawCellResult): boolean {
 }
 
 function noReports(error: ExecError): CellOutcome {
-  return { result: errorResult(error), reports: [] };
+  return { result: withErrorOnStderr(errorResult(error)), reports: [] };
 }
 
 function validateLanguage(language: unknown): Language {

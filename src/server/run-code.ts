@@ -92,6 +92,18 @@ function decodeFiles(files: Record<string, string | null>): Record<string, strin
   return out;
 }
 
+/**
+ * The script's own stderr: the sandbox writes a failed cell's error after it ("Uncaught ..."), and
+ * this route prints the error as a Node script would instead (uncaught() below).
+ */
+function withoutSandboxError(result: ExecResult): string {
+  const e = result.error;
+  if (e === undefined) return result.stderr;
+  const at = result.stderr.lastIndexOf(`Uncaught ${e.name}`);
+  const lineStart = at === 0 || (at > 0 && result.stderr[at - 1] === "\n");
+  return lineStart ? result.stderr.slice(0, at) : result.stderr;
+}
+
 /** Node prints an uncaught error as its stack (or name: message) on stderr and exits with 1. */
 function uncaught(result: ExecResult, wrapperLine: number): string {
   const e = result.error;
@@ -167,7 +179,7 @@ function shapeRun(result: ExecResult, setupMs: number, wrapperLine: number): Run
   if (kind === "infra") return sandboxError(`the sandbox failed: ${result.error?.message ?? ""}`);
   const seconds = Math.round(result.usage.wall_ms + setupMs) / 1000;
   let stdout = result.stdout;
-  let stderr = result.stderr;
+  let stderr = withoutSandboxError(result);
   let returnCode = 1;
   if (result.ok) {
     const encoded = Number(result.value);

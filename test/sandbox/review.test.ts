@@ -4,7 +4,9 @@
  * - an observation is bounded whatever the cell throws or returns;
  * - memory kept across cells ends in "memory", not infra;
  * - MultiPL-E-style tests (`function test() { ... } test();`) grade from a task file;
- * - assert.deepEqual matches Map keys the way Node does.
+ * - assert.deepEqual matches Map keys the way Node does;
+ * - an error is written to stderr too (issue 15: with only stdout/stderr/exit_code an agent saw
+ *   nothing of it).
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { OBSERVATION_OVERHEAD_BYTES } from "../../sandbox/bounds.ts";
@@ -84,6 +86,17 @@ describe.each(["isolated-vm", "quickjs"] as EngineName[])("review findings on %s
     expect(right.reason).toBeUndefined();
     expect(right.passed).toBe(true);
     expect((await grade("return 6;")).passed).toBe(false);
+  });
+
+  it("an error reaches stderr as Node prints an uncaught one, after what the cell printed", async () => {
+    await using sb = await createSandbox({ engine, limits: { timeoutMs: 300, cpuTimeMs: 300 } });
+    const thrown = await sb.run('console.error("before");\nthrow new TypeError("boom");');
+    expect(thrown.stderr).toMatch(/^before\nUncaught TypeError: boom\n {4}at .*cell-1\.js:2:\d+/);
+    const syntax = await sb.run("const x = ;");
+    expect(syntax.stderr).toMatch(/^Uncaught SyntaxError: .*\(1:\d+\)\n$/);
+    const timeout = await sb.run("for (;;) {}");
+    expect(timeout.stderr).toMatch(/^Uncaught TimeoutError: the cell exceeded/);
+    expect((await sb.run("1")).stderr).toBe("");
   });
 
   it("assert.deepEqual and deepStrictEqual match Map keys by deep equality, as Node does", async () => {
