@@ -16,8 +16,21 @@ const REGISTERING = new Set(["test", "it", "xit", "xtest", "fit"]);
 
 type AnyNode = Node & Record<string, unknown>;
 
+const CACHE_SIZE = 256;
+/** A suite grades each task's tests many times (pass@k): the answer is kept per source. */
+const cache = new Map<string, boolean | undefined>();
+
 /** Whether `tests` registers test cases with the harness (undefined: it does not parse). */
 export async function registersTests(tests: string, language: Language): Promise<boolean | undefined> {
+  const key = `${language}\0${tests}`;
+  if (cache.has(key)) return cache.get(key);
+  const answer = await readShape(tests, language);
+  cache.set(key, answer);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+  return answer;
+}
+
+async function readShape(tests: string, language: Language): Promise<boolean | undefined> {
   const js = await transpile(tests, language);
   if (!js.ok) return undefined;
   let program: Node;
