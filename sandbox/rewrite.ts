@@ -220,7 +220,18 @@ function publishFunctions(names: readonly string[]): string {
 /** One line, so that the fast path maps by a line offset. */
 function buildHeader(declared: string[], strict: boolean, published: readonly string[] = []): string {
   const vars = declared.length > 0 ? `var ${declared.join(", ")};` : "";
-  return `${vars}(async () => {${strict ? '"use strict";' : ""}${publishFunctions(published)}`;
+  return `${vars}(async () => {${strict ? '"use strict";' : ""}${lockedCheck(declared)}${publishFunctions(published)}`;
+}
+
+/**
+ * Top-level declarations become properties of the global object, and the sandbox's own globals
+ * (built-ins, timers, console, ...) are locked there (lockdown.ts): assigning one would be ignored
+ * in sloppy code, and the cell would silently use the built-in. A cell that declares such a name
+ * fails at once instead, saying so.
+ */
+function lockedCheck(declared: readonly string[]): string {
+  if (declared.length === 0) return "";
+  return `for (const n of ${JSON.stringify(declared)}) { const d = Object.getOwnPropertyDescriptor(globalThis, n); if (d !== undefined && !d.configurable && (d.writable === false || !("value" in d))) throw new SyntaxError("Identifier '" + n + "' has already been declared: it is one of the sandbox's globals, which are locked (rename it, or declare it inside a function or block)"); }`;
 }
 
 function countLines(code: string): number {

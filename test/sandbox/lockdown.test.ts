@@ -103,6 +103,23 @@ const e = new Error("a"); e.message = "b";
     expect(r.value).toBe("'ValidationError,P(1),42,\"j\",b'");
   });
 
+  it("a cell that declares one of the sandbox's globals fails saying so, instead of silently using the built-in", async () => {
+    await using sb = await createSandbox({ engine });
+    for (const code of [
+      'function escape(s) { return "<" + s + ">"; }\nescape("a")',
+      "const Map = 1;",
+      "var JSON = {};",
+    ]) {
+      const r = await sb.run(code);
+      expect(r.error?.message, code).toMatch(/has already been declared: it is one of the sandbox's globals/);
+    }
+    // Names of its own, and shadowing inside a function, are fine.
+    expect(
+      (await sb.run("const escapeHtml = (s) => s; function f() { const Map = 1; return Map; } f()")).value,
+    ).toBe("1");
+    expect((await sb.run("const escapeHtml = 2; escapeHtml")).value).toBe("2");
+  });
+
   it("patching a built-in is refused: an error in strict code, nothing at all in sloppy code", async () => {
     await using sb = await createSandbox({ engine });
     const strict = await sb.run(`(() => { "use strict"; Array.prototype.sum = () => 0; })()`);
