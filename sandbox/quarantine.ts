@@ -18,8 +18,11 @@
 import type { CellRequest, Engine, EngineSessionConfig, ToolCallback } from "./engine.ts";
 import type { EngineName } from "./types.ts";
 
-/** Code and tool answers kept for a replay, per session; past this, a crash is not reproduced. */
-const MAX_HISTORY_BYTES = 64 * 1024 * 1024;
+/**
+ * Code and tool answers kept for a replay, per session (host memory: a server holds hundreds of
+ * sessions). Past this a crashing cell is re-run alone, without the cells before it.
+ */
+const MAX_HISTORY_BYTES = 16 * 1024 * 1024;
 
 export interface RecordedCell {
   request: CellRequest;

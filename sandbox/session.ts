@@ -212,9 +212,10 @@ export class SandboxSession implements Sandbox {
     const { history, config } = this.#attribution;
     const earlier = history.replayable();
     history.end(cell, raw.stateLost);
-    if (raw.status !== "infra" || raw.suspect !== true || earlier === undefined) return undefined;
+    if (raw.status !== "infra" || raw.suspect !== true) return undefined;
     const quarantine = () => getQuarantineEngine(this.engine);
-    const verdict = await reproduce(this.engine, quarantine, config, earlier, cell);
+    // Past the history's cap the cell is still re-run, alone: a cell that crashes by itself is caught.
+    const verdict = await reproduce(this.engine, quarantine, config, earlier ?? [], cell);
     if (verdict !== "crash") return undefined;
     return `the cell crashed the worker hosting its sandbox (${raw.error?.message ?? "lost"}), and crashed a quarantined one again when re-run there after the session's earlier cells; the state of earlier cells is lost`;
   }
