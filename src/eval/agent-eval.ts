@@ -53,6 +53,7 @@ export async function runAgentEval(
   }
   const summary = summarize({
     suite: suite.name,
+    format: suite.format,
     engine: args.engine,
     results,
     ks: args.ks,
