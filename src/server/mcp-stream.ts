@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Context, Hono } from "hono";
 import { describeFailure, errorFrameData, JSONRPC } from "./errors.ts";
+import { JsonDepthError, parseJson } from "./json.ts";
 import { rpcError } from "./jsonrpc.ts";
 import { callRunCode, RUN_CODE_TOOL, runCodeToolInfo } from "./mcp-run-code.ts";
 import type { OpsContext } from "./ops.ts";
@@ -71,9 +72,10 @@ async function initialize(
 ): Promise<Response> {
   let body: unknown;
   try {
-    body = await c.req.json();
-  } catch {
-    return c.json(rpcError(null, JSONRPC.PARSE_ERROR, "Parse error"), 400);
+    body = parseJson(await c.req.text());
+  } catch (error) {
+    const why = error instanceof JsonDepthError ? `: ${error.message}` : "";
+    return c.json(rpcError(null, JSONRPC.PARSE_ERROR, `Parse error${why}`), 400);
   }
   if (!isInitializeRequest(body)) {
     return c.json(
