@@ -120,8 +120,19 @@ function parseRecord<T>(schema: z.ZodType<T>, record: unknown, format: string): 
   return parsed.data;
 }
 
+/** OpenAI's HumanEval is Python and names no language: graded as JS, every sample would fail. */
+function looksLikePython(r: HumanEvalRecord): boolean {
+  return r.language === undefined && /^\s*def\s+\w+\s*\(.*\)\s*(->.*)?:\s*$/m.test(`${r.prompt}\n${r.test}`);
+}
+
 export function fromHumanEval(record: unknown, options: AdaptOptions = {}): Task {
   const r = parseRecord(humanEvalRecordSchema, record, "HumanEval");
+  if (looksLikePython(r)) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `HumanEval record ${JSON.stringify(r.task_id)} is Python (def ...:); codeact-env grades JavaScript and TypeScript: use a JS translation (MultiPL-E humaneval-js, HumanEval-X js)`,
+    );
+  }
   const test = replaceAssertRequires(r.test);
   // A test that already calls check(...) at statement start needs no extra call.
   const calls = /^[ \t]*check\s*\(/m.test(test);

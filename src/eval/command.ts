@@ -40,7 +40,7 @@ Options:
   --k             pass@k values (default 1,10,100; a k is reported when tasks have >= k samples)
   --timeout-ms    wall-time limit of each cell (default 10000)
   --out           write one JSON result line per sample to this file
-  --resume        skip samples already in --out (infra failures are graded again; a last line
+  --resume        skip samples (or agent episodes) already in --out (infra failures are graded again; a last line
                   cut short by an interrupted run is dropped)
   --json          print the summary as one JSON object on stdout (everything else on stderr)
   --agent openai  run a multi-turn CodeAct agent against an OpenAI-compatible chat endpoint

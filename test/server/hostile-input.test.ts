@@ -53,6 +53,36 @@ describe("a body nested too deeply", () => {
     expect(server.sessions.counts()).toMatchObject({ http: 0 });
   });
 
+  it("on /mcp/stream, in a session, is a JSON-RPC parse error (the SDK's own parse has no limit)", async () => {
+    const headers = {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    };
+    const init = await fetch(`${server.url}/mcp/stream`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      }),
+    });
+    const session = init.headers.get("mcp-session-id") as string;
+    await init.text();
+    const call = `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"run_code","arguments":{"a":${DEEP}}}}`;
+    const r = await postJson(`${server.url}/mcp/stream`, call, {
+      ...headers,
+      "mcp-session-id": session,
+      "mcp-protocol-version": "2025-06-18",
+    });
+    expect(r.status).toBe(400);
+    expect(r.json).toMatchObject({
+      error: { code: -32700, message: "Parse error: JSON nested deeper than 256 levels" },
+    });
+    await fetch(`${server.url}/mcp/stream`, { method: "DELETE", headers: { "mcp-session-id": session } });
+  });
+
   it("over /ws is an INVALID_JSON error frame and the session lives on", async () => {
     const ws = await RawSocket.open(server.wsUrl);
     try {

@@ -264,3 +264,19 @@ describe("task files as people have them", () => {
     expect((error as Error).message).toMatch(/he\.jsonl:1: /);
   });
 });
+
+test("OpenAI's Python HumanEval is named as Python, not graded as JavaScript", () => {
+  const record = {
+    task_id: "HumanEval/0",
+    prompt:
+      'from typing import List\n\n\ndef has_close_elements(numbers: List[float], threshold: float) -> bool:\n    """ doc """\n',
+    canonical_solution: "    return False\n",
+    test: "\n\nMETADATA = {}\n\n\ndef check(candidate):\n    assert candidate([1.0], 0.5) == False\n",
+    entry_point: "has_close_elements",
+  };
+  const { errors, format } = parseTasksJsonl(JSON.stringify(record), { format: "auto" });
+  expect(format).toBe("humaneval");
+  expect(errors[0]?.message).toMatch(
+    /^HumanEval record "HumanEval\/0" is Python \(def \.\.\.:\); codeact-env grades JavaScript/,
+  );
+});
