@@ -40,8 +40,8 @@ Options:
   --k             pass@k values (default 1,10,100; a k is reported when tasks have >= k samples)
   --timeout-ms    wall-time limit of each cell (default 10000)
   --out           write one JSON result line per sample to this file
-  --resume        skip samples (or agent episodes) already in --out (infra failures are graded again; a last line
-                  cut short by an interrupted run is dropped)
+  --resume        skip samples (or agent episodes) already in --out (infra failures are graded
+                  again; a last line cut short by an interrupted run is dropped)
   --json          print the summary as one JSON object on stdout (everything else on stderr)
   --agent openai  run a multi-turn CodeAct agent against an OpenAI-compatible chat endpoint
   --base-url      the endpoint, e.g. http://127.0.0.1:8080/v1   --model  the model name

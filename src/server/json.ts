@@ -27,6 +27,8 @@ const BACKSLASH = 0x5c;
 
 /** JSON.parse after a linear scan of the nesting depth (strings skipped). */
 export function parseJson(text: string, maxDepth = MAX_JSON_DEPTH): unknown {
+  // Each level takes two characters: a short text cannot be too deep (most frames are short).
+  if (text.length <= 2 * maxDepth) return JSON.parse(text);
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
