@@ -22,7 +22,7 @@ Usage:
                    [--engine isolated-vm|quickjs] [--concurrency N] [--k 1,10,100] [--timeout-ms N]
                    [--out <results.jsonl>] [--resume] [--json]
   codeact-env eval --agent openai --base-url <url> --model <name> [--max-steps N] [--api-key KEY]
-                   [--transcripts <dir>] [--suite ...] [--tasks id,id] [--samples N] [--out ...] [--json]
+                   [--transcripts <dir>] [--suite ...] [--tasks id,id] [--samples N] [--out ... [--resume]] [--json]
 
 Options:
   --suite         the suite: "builtin" (default) or a task file (JSONL)
