@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command(rest);
+    return await command(joinNegativeNumbers(rest));
   } catch (error) {
     return reportError(name, error);
   } finally {
@@ -79,6 +79,26 @@ export function nodeVersionProblem(version: string): string | undefined {
   const major = Number(version.split(".")[0]);
   if (major >= 22) return undefined;
   return `Node >= 22 is needed (this is ${version}); on an older machine, \`. .ci/node22.sh\` in a checkout puts the npm registry's node@22 first on PATH (README, "Set up")`;
+}
+
+/**
+ * parseArgs reads "--timeout-ms -5" as an option missing its value followed by option "-5", and
+ * says "ambiguous". A negative number after a long option is that option's value: joined as
+ * "--timeout-ms=-5", the command's own check says what a valid value is.
+ */
+export function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (/^--[^=]+$/.test(arg) && next !== undefined && /^-(\d|\.\d|Infinity)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
 }
 
 function reportError(command: string, error: unknown): number {

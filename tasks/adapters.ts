@@ -67,6 +67,21 @@ export function detectFormat(record: unknown): RecordFormat | null {
   return null;
 }
 
+/**
+ * The format a record that is not complete in any format was meant to be in, from its id key
+ * (each format names its records differently), so its errors can say what is missing.
+ */
+export function guessFormat(record: unknown): RecordFormat | null {
+  if (typeof record !== "object" || record === null || Array.isArray(record)) return null;
+  if ("id" in record) return "task";
+  if ("task_id" in record) return "humaneval";
+  if ("slug" in record) return "exercism";
+  if ("name" in record) return "multipl-e";
+  return null;
+}
+
+export const RECORD_FORMATS: readonly RecordFormat[] = ["task", "humaneval", "multipl-e", "exercism"];
+
 function normalizeLanguage(value: string | undefined, fallback: TaskLanguage): TaskLanguage {
   if (value === undefined) return fallback;
   const v = value.toLowerCase();
@@ -105,8 +120,19 @@ function parseRecord<T>(schema: z.ZodType<T>, record: unknown, format: string): 
   return parsed.data;
 }
 
+/** OpenAI's HumanEval is Python and names no language: graded as JS, every sample would fail. */
+function looksLikePython(r: HumanEvalRecord): boolean {
+  return r.language === undefined && /^\s*def\s+\w+\s*\(.*\)\s*(->.*)?:\s*$/m.test(`${r.prompt}\n${r.test}`);
+}
+
 export function fromHumanEval(record: unknown, options: AdaptOptions = {}): Task {
   const r = parseRecord(humanEvalRecordSchema, record, "HumanEval");
+  if (looksLikePython(r)) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `HumanEval record ${JSON.stringify(r.task_id)} is Python (def ...:); codeact-env grades JavaScript and TypeScript: use a JS translation (MultiPL-E humaneval-js, HumanEval-X js)`,
+    );
+  }
   const test = replaceAssertRequires(r.test);
   // A test that already calls check(...) at statement start needs no extra call.
   const calls = /^[ \t]*check\s*\(/m.test(test);
@@ -211,9 +237,12 @@ export function fromExercism(record: unknown, options: AdaptOptions = {}): Task 
   return finish(task, options);
 }
 
-/** Converts a record in any recognized format (a task passes through validated). */
-export function adaptRecord(record: unknown, options: AdaptOptions = {}): Task {
-  const format = detectFormat(record);
+/** Converts a record in any recognized format, or the one given (a task passes through validated). */
+export function adaptRecord(
+  record: unknown,
+  options: AdaptOptions = {},
+  format: RecordFormat | null = detectFormat(record),
+): Task {
   switch (format) {
     case "task":
       return finish(parseRecord(taskSchema, record, "task"), options);

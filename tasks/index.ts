@@ -7,10 +7,12 @@ export {
   fromExercism,
   fromHumanEval,
   fromMultiplE,
+  guessFormat,
   type HumanEvalRecord,
   humanEvalRecordSchema,
   type MultiplERecord,
   multiplERecordSchema,
+  RECORD_FORMATS,
   type RecordFormat,
 } from "./adapters.ts";
 export { builtinTasks } from "./builtin/index.ts";
@@ -25,11 +27,13 @@ export {
 } from "./filestore.ts";
 export { buildFullProgram, buildProgram, buildReferenceProgram, type TaskProgram } from "./format.ts";
 export {
+  type FormatOption,
   formatLoadError,
   type LoadSuiteOptions,
   loadCompletions,
   loadSuite,
   makeSuite,
+  type ParsedTasks,
   type ParseOptions,
   parseCompletionsJsonl,
   parseTasksJsonl,

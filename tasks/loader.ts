@@ -6,9 +6,13 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { z } from "zod";
 import { CodeActError } from "../sandbox/index.ts";
-import { adaptRecord, detectFormat } from "./adapters.ts";
+import { adaptRecord, detectFormat, guessFormat, type RecordFormat } from "./adapters.ts";
 import { builtinTasks } from "./builtin/index.ts";
+import { countKeys, extraKeysWarning, splitKeys } from "./keys.ts";
 import { type Completion, completionSchema, describeIssues, type Task, taskSchema } from "./schema.ts";
+
+const TASK_KEYS = Object.keys(taskSchema.shape);
+const COMPLETION_KEYS = Object.keys(completionSchema.shape);
 
 export interface TaskLoadError {
   /** The file (or the `source` given to the parser; "<input>" when none). */
@@ -24,13 +28,25 @@ export interface Suite {
   get(id: string): Task | undefined;
   /** Lines skipped with `skipInvalid` (empty otherwise). */
   errors: TaskLoadError[];
+  /** The record format the file was read as ("task" for the built-in suite). */
+  format: RecordFormat;
+  /** Things a person should know about the file that were not errors (unknown keys kept). */
+  warnings: readonly string[];
 }
+
+/** "auto": detected per file from its first record that names a format. */
+export type FormatOption = RecordFormat | "auto";
 
 export interface ParseOptions {
   /** Names the file in error messages. */
   source?: string;
   /** Convert records in a known public format (HumanEval, MultiPL-E, Exercism) to tasks. */
   adapt?: boolean;
+  /**
+   * How to read the records; wins over `adapt`. Default "task" (or "auto" with `adapt`).
+   * @default "task"
+   */
+  format?: FormatOption;
 }
 
 export interface LoadSuiteOptions {
@@ -38,6 +54,19 @@ export interface LoadSuiteOptions {
   skipInvalid?: boolean;
   /** See ParseOptions.adapt. */
   adapt?: boolean;
+  /**
+   * How to read the file's records: detected from the file (default) or one format forced.
+   * @default "auto"
+   */
+  format?: FormatOption;
+}
+
+export interface ParsedTasks {
+  tasks: Task[];
+  errors: TaskLoadError[];
+  /** The format the records were read as. */
+  format: RecordFormat;
+  warnings: string[];
 }
 
 /** How many errors a TASK_FILE error message lists before "... and N more". */
@@ -77,29 +106,87 @@ function pushIssues(errors: TaskLoadError[], file: string, line: number, error: 
   for (const message of describeIssues(error)) errors.push({ file, line, message });
 }
 
-function toTaskCandidate(value: unknown, adapt: boolean): unknown {
-  if (!adapt) return value;
-  const format = detectFormat(value);
-  return format === "task" || format === null ? value : adaptRecord(value);
+/** The file's format: the first record whose keys name one (every format has its own id key). */
+function fileFormat(values: readonly JsonLine[]): RecordFormat {
+  for (const { value } of values) {
+    const format = detectFormat(value) ?? guessFormat(value);
+    if (format !== null) return format;
+  }
+  return "task";
 }
 
-export function parseTasksJsonl(
-  text: string,
-  options: ParseOptions = {},
-): { tasks: Task[]; errors: TaskLoadError[] } {
+interface Candidate {
+  value?: unknown;
+  messages?: string[];
+}
+
+/** A task-format record: likely typos are errors, other unknown keys move into `metadata`. */
+function taskCandidate(value: unknown, extraCounts: Map<string, number>): Candidate {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { value };
+  const { known, extra, typos } = splitKeys(value as Record<string, unknown>, TASK_KEYS);
+  if (typos.length > 0) return { messages: typos };
+  if (Object.keys(extra).length === 0) return { value: known };
+  const metadata = known.metadata ?? {};
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) return { value: known };
+  const clash = Object.keys(extra).filter((k) => Object.hasOwn(metadata, k));
+  if (clash.length > 0) {
+    return { messages: clash.map((k) => `unknown key ${JSON.stringify(k)} is also a key of metadata`) };
+  }
+  countKeys(extraCounts, extra);
+  return {
+    value: {
+      ...known,
+      metadata: Object.fromEntries([...Object.entries(metadata), ...Object.entries(extra)]),
+    },
+  };
+}
+
+function candidateFor(
+  value: unknown,
+  format: RecordFormat,
+  forced: boolean,
+  extraCounts: Map<string, number>,
+): Candidate {
+  const own = detectFormat(value);
+  if (!forced && own !== null && own !== format) {
+    return {
+      messages: [
+        `a ${own} record in a ${format} file (the format is detected from the first record; --format forces one)`,
+      ],
+    };
+  }
+  if (format === "task") return taskCandidate(value, extraCounts);
+  try {
+    return { value: adaptRecord(value, {}, format) };
+  } catch (err) {
+    return { messages: [err instanceof Error ? err.message : String(err)] };
+  }
+}
+
+function resolveFormat(
+  options: ParseOptions,
+  lines: readonly JsonLine[],
+): { format: RecordFormat; forced: boolean } {
+  const wanted = options.format ?? (options.adapt === true ? "auto" : "task");
+  if (wanted === "auto") return { format: fileFormat(lines), forced: false };
+  return { format: wanted, forced: options.format !== undefined };
+}
+
+export function parseTasksJsonl(text: string, options: ParseOptions = {}): ParsedTasks {
   const file = options.source ?? "<input>";
   const errors: TaskLoadError[] = [];
   const tasks: Task[] = [];
   const firstLineOfId = new Map<string, number>();
-  for (const { line, value } of parseJsonLines(text, file, errors)) {
-    let candidate: unknown;
-    try {
-      candidate = toTaskCandidate(value, options.adapt === true);
-    } catch (err) {
-      errors.push({ file, line, message: err instanceof Error ? err.message : String(err) });
+  const extraCounts = new Map<string, number>();
+  const lines = parseJsonLines(text, file, errors);
+  const { format, forced } = resolveFormat(options, lines);
+  for (const { line, value } of lines) {
+    const candidate = candidateFor(value, format, forced, extraCounts);
+    if (candidate.messages) {
+      for (const message of candidate.messages) errors.push({ file, line, message });
       continue;
     }
-    const parsed = taskSchema.safeParse(candidate);
+    const parsed = taskSchema.safeParse(candidate.value);
     if (!parsed.success) {
       pushIssues(errors, file, line, parsed.error);
       continue;
@@ -116,9 +203,15 @@ export function parseTasksJsonl(
     firstLineOfId.set(parsed.data.id, line);
     tasks.push(parsed.data);
   }
-  return { tasks, errors: byLine(errors) };
+  const warnings = extraCounts.size > 0 ? [extraKeysWarning(file, extraCounts, "metadata")] : [];
+  return { tasks, errors: byLine(errors), format, warnings };
 }
 
+/**
+ * Completions lines: keys beyond task_id, completion, sample_id and metadata (temperature, model,
+ * ... as sampling scripts write them) are kept in `extra` and carried into the results
+ * (HumanEval's harness convention); a likely typo of a known key is an error.
+ */
 export function parseCompletionsJsonl(
   text: string,
   options: { source?: string } = {},
@@ -127,16 +220,38 @@ export function parseCompletionsJsonl(
   const errors: TaskLoadError[] = [];
   const completions: Completion[] = [];
   for (const { line, value } of parseJsonLines(text, file, errors)) {
-    const parsed = completionSchema.safeParse(value);
-    if (parsed.success) completions.push(parsed.data);
-    else pushIssues(errors, file, line, parsed.error);
+    const isRecord = typeof value === "object" && value !== null && !Array.isArray(value);
+    const split = isRecord ? splitKeys(value as Record<string, unknown>, COMPLETION_KEYS) : undefined;
+    if (split && split.typos.length > 0) {
+      for (const message of split.typos) errors.push({ file, line, message });
+      continue;
+    }
+    const parsed = completionSchema.safeParse(split ? split.known : value);
+    if (!parsed.success) {
+      pushIssues(errors, file, line, parsed.error);
+      continue;
+    }
+    const extra = split?.extra ?? {};
+    completions.push(Object.keys(extra).length > 0 ? { ...parsed.data, extra } : parsed.data);
   }
   return { completions, errors: byLine(errors) };
 }
 
-export function makeSuite(name: string, tasks: readonly Task[], errors: TaskLoadError[] = []): Suite {
+export function makeSuite(
+  name: string,
+  tasks: readonly Task[],
+  errors: TaskLoadError[] = [],
+  read: { format?: RecordFormat; warnings?: readonly string[] } = {},
+): Suite {
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  return { name, tasks: Object.freeze([...tasks]), get: (id) => byId.get(id), errors };
+  return {
+    name,
+    tasks: Object.freeze([...tasks]),
+    get: (id) => byId.get(id),
+    errors,
+    format: read.format ?? "task",
+    warnings: read.warnings ?? [],
+  };
 }
 
 export function taskFileError(file: string, errors: readonly TaskLoadError[]): CodeActError {
@@ -161,14 +276,13 @@ export async function loadSuite(pathOrName: string, options: LoadSuiteOptions = 
       cause: err,
     });
   }
-  const parseOptions: ParseOptions = { source: pathOrName };
-  if (options.adapt !== undefined) parseOptions.adapt = options.adapt;
-  const { tasks, errors } = parseTasksJsonl(text, parseOptions);
+  const format = options.format ?? (options.adapt === false ? "task" : "auto");
+  const { tasks, errors, format: read, warnings } = parseTasksJsonl(text, { source: pathOrName, format });
   if (errors.length > 0 && options.skipInvalid !== true) throw taskFileError(pathOrName, errors);
   if (tasks.length === 0 && errors.length === 0) {
     throw new CodeActError("TASK_FILE", `${pathOrName}: the file holds no tasks`);
   }
-  return makeSuite(basename(pathOrName).replace(/\.jsonl$/i, ""), tasks, errors);
+  return makeSuite(basename(pathOrName).replace(/\.jsonl$/i, ""), tasks, errors, { format: read, warnings });
 }
 
 /** Reads a completions file; any invalid line is a TASK_FILE error listing the first ones. */

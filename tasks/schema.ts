@@ -1,7 +1,7 @@
 /**
  * The task file contract (shared/DESIGN.md "Task file"): one strict zod schema for a task and one
- * for a line of a completions file. Unknown keys are errors so a typo ("test" for "tests") is
- * reported instead of silently grading nothing.
+ * for a line of a completions file. The schemas are strict; the loader (tasks/keys.ts) decides
+ * beforehand which unknown keys are typos (errors) and which are kept (metadata, extra).
  */
 import { z } from "zod";
 
@@ -45,7 +45,10 @@ export const completionSchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
-export type Completion = z.infer<typeof completionSchema>;
+export type Completion = z.infer<typeof completionSchema> & {
+  /** The line's other keys (temperature, model, ...), carried into the results as they were. */
+  extra?: Record<string, unknown>;
+};
 
 /** One readable line per zod issue: "field.path: what was wrong". */
 export function describeIssues(error: z.ZodError): string[] {

@@ -22,6 +22,7 @@ import type {
   StepResult,
   ToolInfo,
 } from "../env/types.ts";
+import { finerCode } from "./error-codes.ts";
 import { type ForkedSessionInfo, HttpSession, httpBase } from "./http-session.ts";
 
 export interface ClientOptions {
@@ -85,7 +86,8 @@ const WIRE_TO_CODE: Readonly<Record<string, ErrorCode>> = {
 export function errorFromFrame(data: Record<string, unknown>): CodeActError {
   const wire = typeof data.code === "string" ? data.code : "UNKNOWN";
   const message = typeof data.message === "string" ? data.message : "server error";
-  return new CodeActError(WIRE_TO_CODE[wire] ?? "UPSTREAM", `Server error: ${message} (code: ${wire})`, {
+  const code = finerCode(data.error_code) ?? WIRE_TO_CODE[wire] ?? "UPSTREAM";
+  return new CodeActError(code, `Server error: ${message} (code: ${wire})`, {
     details: { ...data, wire_code: wire },
   });
 }

@@ -5,6 +5,7 @@
  */
 import { CodeActError } from "../../sandbox/index.ts";
 import type { Action, EnvState, ResetOptions, StepResult } from "../env/types.ts";
+import { finerCode } from "./error-codes.ts";
 
 export interface ForkedSessionInfo {
   session_id: string;
@@ -121,7 +122,8 @@ async function call(base: string, method: string, path: string, body?: unknown):
   if (!response.ok) {
     const detail = (json as { detail?: unknown })?.detail;
     const message = typeof detail === "string" ? detail : JSON.stringify(detail ?? json);
-    const code = response.status === 404 ? "NOT_FOUND" : response.status === 503 ? "CAPACITY" : "UPSTREAM";
+    const status = response.status === 404 ? "NOT_FOUND" : response.status === 503 ? "CAPACITY" : "UPSTREAM";
+    const code = finerCode((json as { error_code?: unknown } | null)?.error_code) ?? status;
     throw new CodeActError(code, `Server error ${response.status} on ${method} ${path}: ${message}`, {
       details: { status: response.status, body: json },
     });

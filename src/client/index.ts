@@ -1,4 +1,11 @@
-export type { CallToolObservation, EnvState, StepResult, ToolInfo } from "../env/types.ts";
+export type {
+  CallToolObservation,
+  CodeObservation,
+  EnvState,
+  Observation,
+  StepResult,
+  ToolInfo,
+} from "../env/types.ts";
 export {
   type ClientOptions,
   EnvClient,

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CodeActError, type EngineName } from "../../sandbox/index.ts";
-import { loadSuite } from "../../tasks/index.ts";
+import { loadSuite, RECORD_FORMATS } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { createServer } from "../server/index.ts";
 
@@ -13,7 +13,8 @@ export const SERVE_HELP = `codeact-env serve — serve the environment over the 
 
 Usage:
   codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine isolated-vm|quickjs]
-                    [--suite builtin|<file.jsonl>] [--max-sessions N] [--profile default|openenv-coding]
+                    [--suite builtin|<file.jsonl>] [--format auto|task|humaneval|multipl-e|exercism]
+                    [--max-sessions N] [--profile default|openenv-coding]
                     [--idle-timeout-ms N] [--max-steps N] [--batch-concurrency N]
                     [--log-level debug|info|warn|error|silent] [--no-web]
                     [--resume-grace-ms N] [--ping-interval-ms N] [--shutdown-grace-ms N] [--replica-id NAME]
@@ -29,6 +30,8 @@ Options:
   --port             TCP port (default 8000; 0 picks a free one)
   --engine           sandbox engine (default isolated-vm)
   --suite            tasks that reset({task_id}) can pick (default: the built-in suite)
+  --format           how to read the task file: auto (default, detected from its first record),
+                     task, humaneval, multipl-e or exercism
   --max-sessions     concurrent sessions over /ws, HTTP and MCP together (default 256)
   --profile          default: full observations; openenv-coding: exactly stdout, stderr, exit_code
                      (for OpenEnv's typed CodingEnv client, which rejects unknown keys)
@@ -55,6 +58,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       port: { type: "string", default: "8000" },
       engine: { type: "string", default: "isolated-vm" },
       suite: { type: "string", default: "builtin" },
+      format: { type: "string", default: "auto" },
       "max-sessions": { type: "string", default: "256" },
       profile: { type: "string", default: "default" },
       "idle-timeout-ms": { type: "string", default: "600000" },
@@ -91,7 +95,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `--replica-id must be at most 63 letters, digits, '-', '_', '.' or ':' (got '${replicaId}')`,
     );
   }
-  const suite = await loadSuite(values.suite);
+  const format = oneOf("--format", values.format, ["auto", ...RECORD_FORMATS]);
+  const suite = await loadSuite(values.suite, { format });
+  for (const warning of suite.warnings) process.stderr.write(`codeact-env serve: warning: ${warning}\n`);
   const server = createServer({
     host: values.host,
     port,
@@ -110,7 +116,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   });
   const { url } = await server.start();
   process.stderr.write(
-    `codeact-env serving suite '${suite.name}' (${suite.tasks.length} tasks, engine ${engine}) at ${url}\n` +
+    `codeact-env serving suite '${suite.name}' (${suite.tasks.length} tasks, ${suite.format} format, engine ${engine}) at ${url}\n` +
       `  OpenEnv WebSocket: ${url.replace(/^http/, "ws")}/ws   health: ${url}/health${values["no-web"] ? "" : `   web page: ${url}/web/`}\n`,
   );
   await waitForSignal();

@@ -11,7 +11,7 @@ import type { EvalArgs } from "./command.ts";
 import { mapConcurrent } from "./concurrency.ts";
 import type { SampleResult } from "./grade-samples.ts";
 import { Progress } from "./progress.ts";
-import { ResultsWriter } from "./results-file.ts";
+import { ResultsWriter, readResults, repairInterruptedTail, sampleKey } from "./results-file.ts";
 import { formatSummary, summarize } from "./summary.ts";
 
 export async function runAgentEval(
@@ -19,11 +19,15 @@ export async function runAgentEval(
   args: EvalArgs,
   log: (line: string) => void,
 ): Promise<number> {
-  const jobs = suite.tasks.flatMap((task) =>
+  const all = suite.tasks.flatMap((task) =>
     Array.from({ length: args.samplesPerTask }, (_, index) => ({ task, index })),
   );
+  const carried = args.resume && args.out ? previousResults(args.out, log) : [];
+  const done = new Set(carried.map((r) => sampleKey(r.task_id, r.sample_index)));
+  const jobs = all.filter((j) => !done.has(sampleKey(j.task.id, j.index)));
+  if (args.resume) log(`resuming: ${carried.length} episodes already graded, ${jobs.length} to go`);
   if (args.transcripts) await mkdir(args.transcripts, { recursive: true });
-  const writer = args.out ? new ResultsWriter(args.out, false) : undefined;
+  const writer = args.out ? new ResultsWriter(args.out, args.resume) : undefined;
   const progress = new Progress(jobs.length);
   const started = performance.now();
   const chat = {
@@ -51,10 +55,12 @@ export async function runAgentEval(
   } finally {
     await writer?.close();
   }
+  const wanted = new Set(all.map((j) => sampleKey(j.task.id, j.index)));
   const summary = summarize({
     suite: suite.name,
+    format: suite.format,
     engine: args.engine,
-    results,
+    results: [...carried.filter((r) => wanted.has(sampleKey(r.task_id, r.sample_index))), ...results],
     ks: args.ks,
     skipped: 0,
     inputErrors: 0,
@@ -63,6 +69,15 @@ export async function runAgentEval(
   if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else log(formatSummary(summary));
   return summary.infra_errors > 0 ? 1 : 0;
+}
+
+/** The results a stopped run left (infra failures are run again), as completion grading does. */
+function previousResults(out: string, log: (line: string) => void): SampleResult[] {
+  const repaired = repairInterruptedTail(out);
+  if (repaired) log(repaired);
+  const previous = readResults(out);
+  for (const p of previous.problems) log(p);
+  return previous.results.filter((r) => !r.infra);
 }
 
 function toResult(t: EpisodeTranscript): SampleResult {

@@ -35,7 +35,7 @@ export async function chatCompletion(options: ChatClientOptions, messages: ChatM
       signal: AbortSignal.timeout(options.timeoutMs ?? 120_000),
     });
   } catch (error) {
-    throw new CodeActError("UPSTREAM", `chat endpoint ${url} unreachable: ${(error as Error).message}`);
+    throw new CodeActError("UPSTREAM", `chat endpoint ${url} unreachable: ${fetchFailure(error)}`);
   }
   const text = await response.text();
   if (!response.ok)
@@ -51,6 +51,16 @@ export async function chatCompletion(options: ChatClientOptions, messages: ChatM
   if (typeof content !== "string")
     throw new CodeActError("UPSTREAM", "chat reply has no choices[0].message.content");
   return content;
+}
+
+/** fetch's own message is "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, ...) is its cause. */
+function fetchFailure(error: unknown): string {
+  const message = (error as Error)?.message ?? String(error);
+  const cause = (error as { cause?: { message?: unknown; code?: unknown } })?.cause;
+  const detail = typeof cause?.message === "string" && cause.message ? cause.message : cause?.code;
+  return typeof detail === "string" && detail && !message.includes(detail)
+    ? `${message} (${detail})`
+    : message;
 }
 
 const FENCE = /```([A-Za-z]*)[ \t]*\r?\n([\s\S]*?)```/g;

@@ -5,28 +5,32 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CodeActError, type EngineName } from "../../sandbox/index.ts";
-import { loadSuite, type Suite } from "../../tasks/index.ts";
+import { type FormatOption, loadSuite, RECORD_FORMATS, type Suite } from "../../tasks/index.ts";
 import { runAgentEval } from "./agent-eval.ts";
 import { readCompletions } from "./completions.ts";
 import { type GradeOptions, gradeSamples, type SampleResult } from "./grade-samples.ts";
 import { Progress } from "./progress.ts";
-import { ResultsWriter, readResults, sampleKey } from "./results-file.ts";
+import { ResultsWriter, readResults, repairInterruptedTail, sampleKey } from "./results-file.ts";
 import { type InputProblem, type Sample, samplesFromCompletions, samplesFromSuite } from "./samples.ts";
 import { type EvalSummary, formatSummary, summarize } from "./summary.ts";
 
 export const EVAL_HELP = `codeact-env eval — grade code on a suite of tasks with hidden tests
 
 Usage:
-  codeact-env eval [--suite builtin|<file.jsonl>] [--completions <file.jsonl> | --solutions canonical|wrong]
+  codeact-env eval [--suite builtin|<file.jsonl>] [--format auto|task|humaneval|multipl-e|exercism]
+                   [--completions <file.jsonl> | --solutions canonical|wrong]
                    [--engine isolated-vm|quickjs] [--concurrency N] [--k 1,10,100] [--timeout-ms N]
                    [--out <results.jsonl>] [--resume] [--json]
   codeact-env eval --agent openai --base-url <url> --model <name> [--max-steps N] [--api-key KEY]
-                   [--transcripts <dir>] [--suite ...] [--tasks id,id] [--samples N] [--out ...] [--json]
+                   [--transcripts <dir>] [--suite ...] [--tasks id,id] [--samples N] [--out ... [--resume]] [--json]
 
 Options:
   --suite         the suite: "builtin" (default) or a task file (JSONL)
+  --format        how to read the task file: auto (default: detected from its first record, and
+                  named in the summary), task, humaneval, multipl-e or exercism (forces one)
   --completions   a file of {"task_id","completion"} lines (any number per task; each completion is
-                  appended to its task's prompt, HumanEval convention)
+                  appended to its task's prompt, HumanEval convention; other keys of a line, such
+                  as temperature, are kept and written to its result under "extra")
   --solutions     canonical: grade each task's reference solution (a self-check of the suite; tasks
                   without one are skipped); wrong: grade an empty body (every task must then fail)
                   (default when neither --completions nor --agent is given: canonical)
@@ -36,7 +40,8 @@ Options:
   --k             pass@k values (default 1,10,100; a k is reported when tasks have >= k samples)
   --timeout-ms    wall-time limit of each cell (default 10000)
   --out           write one JSON result line per sample to this file
-  --resume        skip samples already in --out (infra failures are graded again)
+  --resume        skip samples (or agent episodes) already in --out (infra failures are graded
+                  again; a last line cut short by an interrupted run is dropped)
   --json          print the summary as one JSON object on stdout (everything else on stderr)
   --agent openai  run a multi-turn CodeAct agent against an OpenAI-compatible chat endpoint
   --base-url      the endpoint, e.g. http://127.0.0.1:8080/v1   --model  the model name
@@ -54,6 +59,7 @@ function defaultConcurrency(): number {
 
 const OPTIONS = {
   suite: { type: "string", default: "builtin" },
+  format: { type: "string", default: "auto" },
   completions: { type: "string" },
   solutions: { type: "string" },
   engine: { type: "string", default: "isolated-vm" },
@@ -91,8 +97,12 @@ export function parseEvalArgs(argv: string[]) {
     usage(`--agent must be openai (got '${values.agent}')`);
   if (values.agent && (!values["base-url"] || !values.model))
     usage("--agent openai needs --base-url and --model");
+  const format = values.format;
+  if (format !== "auto" && !(RECORD_FORMATS as readonly string[]).includes(format))
+    usage(`--format must be auto, ${RECORD_FORMATS.join(", ")} (got '${format}')`);
   return {
     ...values,
+    format: format as FormatOption,
     engine: engine as EngineName,
     ks: parseKs(values.k),
     concurrency: positiveInt("--concurrency", values.concurrency ?? String(defaultConcurrency())),
@@ -135,7 +145,8 @@ export async function evalCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const log = makeLog(args.json);
-  const suite = await loadSuite(args.suite);
+  const suite = await loadSuite(args.suite, { format: args.format });
+  for (const warning of suite.warnings) log(`warning: ${warning}`);
   const filtered = filterSuite(suite, args.taskIds);
   if (args.agent) return runAgentEval(filtered, args, log);
   const { samples, skipped, problems } = await collectSamples(filtered, args);
@@ -152,7 +163,7 @@ function filterSuite(suite: Suite, ids: string[] | undefined): Suite {
   const missing = ids.filter((id) => !suite.get(id));
   if (missing.length) usage(`--tasks names unknown task ids: ${missing.join(", ")}`);
   const tasks = ids.map((id) => suite.get(id)).filter((t) => t !== undefined);
-  return { name: suite.name, tasks, get: (id) => (ids.includes(id) ? suite.get(id) : undefined), errors: [] };
+  return { ...suite, tasks, get: (id) => (ids.includes(id) ? suite.get(id) : undefined), errors: [] };
 }
 
 async function collectSamples(
@@ -176,6 +187,8 @@ async function gradeAndSummarize(
   args: EvalArgs,
   log: (line: string) => void,
 ): Promise<EvalSummary> {
+  const repaired = args.resume && args.out ? repairInterruptedTail(args.out) : undefined;
+  if (repaired) log(repaired);
   const previous = args.resume && args.out ? readResults(args.out) : { results: [], problems: [] };
   for (const p of previous.problems) log(p);
   const kept = previous.results.filter((r) => !r.infra);
@@ -200,6 +213,7 @@ async function gradeAndSummarize(
     const carried = kept.filter((r) => wanted.has(sampleKey(r.task_id, r.sample_index)));
     return summarize({
       suite: suite.name,
+      format: suite.format,
       engine: args.engine,
       results: [...carried, ...fresh],
       ks: args.ks,

@@ -20,6 +20,8 @@ export interface SampleResult {
   tests: { passed: number; failed: number; skipped: number; total: number };
   cases: Array<{ name: string; status: string; message?: string }>;
   usage: { wall_ms: number; cpu_ms: number; heap_bytes: number };
+  /** The completions line's own keys (temperature, model, ...), as it had them. */
+  extra?: Record<string, unknown>;
 }
 
 export interface GradeOptions {
@@ -66,6 +68,7 @@ export async function gradeSample(
         ...(c.message ? { message: c.message } : {}),
       })),
       usage: grade.usage,
+      ...(sample.extra ? { extra: sample.extra } : {}),
     };
   }
 }

@@ -45,7 +45,10 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw new CodeActError("INVALID_ARGUMENT", "--seed must be an integer >= 0");
   const timeoutMs = values["timeout-ms"] === undefined ? undefined : Number(values["timeout-ms"]);
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) {
-    throw new CodeActError("INVALID_ARGUMENT", "--timeout-ms must be a positive integer");
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `--timeout-ms must be a positive integer (got '${values["timeout-ms"]}')`,
+    );
   }
   const sources = await Promise.all(positionals.map(readSource));
   const env = new CodeActEnv({

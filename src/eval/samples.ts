@@ -10,6 +10,8 @@ export interface Sample {
   /** 0-based index of this sample among the task's samples (pass@k needs several per task). */
   index: number;
   completion: string;
+  /** Keys of the completions line beyond task_id and completion, carried into the result. */
+  extra?: Record<string, unknown>;
 }
 
 export interface InputProblem {
@@ -42,7 +44,12 @@ export function samplesFromSuite(
 /** Completions file lines -> samples; unknown task ids are problems (with their line), the rest go on. */
 export function samplesFromCompletions(
   suite: Suite,
-  lines: ReadonlyArray<{ line: number; task_id: string; completion: string }>,
+  lines: ReadonlyArray<{
+    line: number;
+    task_id: string;
+    completion: string;
+    extra?: Record<string, unknown>;
+  }>,
 ): { samples: Sample[]; problems: InputProblem[] } {
   const samples: Sample[] = [];
   const problems: InputProblem[] = [];
@@ -58,7 +65,12 @@ export function samplesFromCompletions(
     }
     const index = seen.get(task.id) ?? 0;
     seen.set(task.id, index + 1);
-    samples.push({ task, index, completion: entry.completion });
+    samples.push({
+      task,
+      index,
+      completion: entry.completion,
+      ...(entry.extra ? { extra: entry.extra } : {}),
+    });
   }
   return { samples, problems };
 }

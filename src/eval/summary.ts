@@ -4,6 +4,8 @@ import { meanPassAtK } from "./passk.ts";
 
 export interface EvalSummary {
   suite: string;
+  /** The record format the task file was read as (task, humaneval, multipl-e, exercism). */
+  format: string;
   engine: string;
   tasks: number;
   samples: number;
@@ -16,6 +18,8 @@ export interface EvalSummary {
   /** How many tasks each pass@k averages over (tasks with at least k graded samples). */
   pass_at_k_tasks: Record<string, number>;
   failures_by_kind: Record<string, number>;
+  /** Why samples ended in infra errors: each distinct reason (the first 5) and how many had it. */
+  infra_reasons: Array<{ reason: string; count: number }>;
   slowest: Array<{ task_id: string; wall_ms: number }>;
   duration_ms: number;
   samples_per_second: number;
@@ -23,6 +27,7 @@ export interface EvalSummary {
 
 export function summarize(input: {
   suite: string;
+  format: string;
   engine: string;
   results: readonly SampleResult[];
   ks: readonly number[];
@@ -61,6 +66,7 @@ export function summarize(input: {
   const passed = graded.filter((r) => r.passed).length;
   return {
     suite: input.suite,
+    format: input.format,
     engine: input.engine,
     tasks: new Set(results.map((r) => r.task_id)).size,
     samples: results.length,
@@ -72,10 +78,26 @@ export function summarize(input: {
     pass_at_k: passAt,
     pass_at_k_tasks: passAtTasks,
     failures_by_kind: failuresByKind,
+    infra_reasons: infraReasons(results),
     slowest,
     duration_ms: round(input.durationMs),
     samples_per_second: input.durationMs > 0 ? round((results.length * 1000) / input.durationMs) : 0,
   };
+}
+
+const MAX_INFRA_REASONS = 5;
+
+function infraReasons(results: readonly SampleResult[]): Array<{ reason: string; count: number }> {
+  const counts = new Map<string, number>();
+  for (const r of results) {
+    if (!r.infra) continue;
+    const reason = r.reason ?? r.error_kind ?? "unknown";
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, MAX_INFRA_REASONS)
+    .map(([reason, count]) => ({ reason, count }));
 }
 
 function round(x: number): number {
@@ -85,7 +107,7 @@ function round(x: number): number {
 export function formatSummary(s: EvalSummary): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const lines = [
-    `suite ${s.suite} (engine ${s.engine}): ${s.tasks} tasks, ${s.samples} samples in ${(s.duration_ms / 1000).toFixed(2)} s (${s.samples_per_second}/s)`,
+    `suite ${s.suite} (${s.format} format, engine ${s.engine}): ${s.tasks} tasks, ${s.samples} samples in ${(s.duration_ms / 1000).toFixed(2)} s (${s.samples_per_second}/s)`,
     `passed ${s.passed}, failed ${s.failed}, infra errors ${s.infra_errors} (not counted), skipped ${s.skipped}, input errors ${s.input_errors}`,
   ];
   const ks = Object.keys(s.pass_at_k);
@@ -94,6 +116,7 @@ export function formatSummary(s: EvalSummary): string {
       `pass@k: ${ks.map((k) => `pass@${k} ${pct(s.pass_at_k[k] ?? 0)} (${s.pass_at_k_tasks[k]} tasks)`).join(", ")}`,
     );
   }
+  for (const { reason, count } of s.infra_reasons) lines.push(`infra error (${count}×): ${reason}`);
   const kinds = Object.entries(s.failures_by_kind).sort((a, b) => b[1] - a[1]);
   if (kinds.length) lines.push(`failures by kind: ${kinds.map(([k, n]) => `${k} ${n}`).join(", ")}`);
   if (s.slowest.length) {

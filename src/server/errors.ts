@@ -3,6 +3,7 @@
  * Every route and frame handler goes through `describeFailure`.
  */
 import { CodeActError, type ErrorCode } from "../../sandbox/index.ts";
+import { JsonDepthError } from "./json.ts";
 
 /** OpenEnv's WSErrorCode. */
 export type WireErrorCode =
@@ -58,9 +59,16 @@ export interface Failure {
 
 /** Describes any thrown value for the wire. Non-CodeActErrors are internal failures (500). */
 export function describeFailure(error: unknown): Failure {
+  if (error instanceof JsonDepthError) {
+    return { status: 400, wire: "INVALID_JSON", message: error.message, extra: {}, code: "INVALID_ARGUMENT" };
+  }
   if (error instanceof CodeActError) {
     const mapping = MAPPINGS[error.code];
-    const extra: Record<string, unknown> = {};
+    // The wire `code` stays OpenEnv's WSErrorCode (clients match on it); which failure a generic
+    // one was (EPISODE_DONE, NOT_RESET, TIMEOUT, ...) rides along, for clients that tell them apart.
+    // Frames OpenEnv specifies exactly (capacity, validation) keep its shape.
+    const generic = mapping.wire === "EXECUTION_ERROR" || mapping.wire === "SESSION_ERROR";
+    const extra: Record<string, unknown> = generic ? { error_code: error.code } : {};
     const details = error.details ?? {};
     if (error.code === "INVALID_ACTION" || error.code === "INVALID_ARGUMENT") {
       if (Array.isArray(details.errors)) extra.errors = details.errors;

@@ -10,6 +10,7 @@ import { CodeActError } from "../../sandbox/index.ts";
 import { MAX_FORK_COUNT } from "../env/index.ts";
 import type { Environment } from "../env/types.ts";
 import { failureResponse } from "./http.ts";
+import { JsonDepthError, parseJson } from "./json.ts";
 import type { OpsContext } from "./ops.ts";
 import type { Session, SessionManager } from "./sessions.ts";
 import { zodIssues } from "./wire.ts";
@@ -91,8 +92,9 @@ export function registerForkRoutes(app: Hono, ctx: ForkContext): void {
       let body: unknown = {};
       if (text.trim() !== "") {
         try {
-          body = JSON.parse(text);
+          body = parseJson(text);
         } catch (error) {
+          if (error instanceof JsonDepthError) throw error;
           throw new CodeActError("INVALID_ARGUMENT", `Body is not JSON: ${(error as Error).message}`);
         }
       }

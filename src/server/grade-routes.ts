@@ -16,6 +16,7 @@ import { CodeActError, type EngineName, type Limits } from "../../sandbox/index.
 import type { Suite, Task } from "../../tasks/index.ts";
 import { extractCode, gradeSample, type SampleResult } from "../eval/index.ts";
 import { failureResponse } from "./http.ts";
+import { JsonDepthError, parseJson } from "./json.ts";
 import type { Limiter } from "./limiter.ts";
 import type { OpsContext } from "./ops.ts";
 import { type WireIssue, zodIssues } from "./wire.ts";
@@ -200,8 +201,9 @@ function summary(results: readonly GradedItem[], wallMs: number) {
 async function readJson(c: Context): Promise<unknown> {
   const text = await c.req.text();
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (error) {
+    if (error instanceof JsonDepthError) throw error;
     throw new CodeActError("INVALID_ARGUMENT", `Body is not JSON: ${(error as Error).message}`);
   }
 }

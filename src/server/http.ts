@@ -10,6 +10,7 @@ import { z } from "zod";
 import { CodeActError } from "../../sandbox/index.ts";
 import type { Environment, StepResult } from "../env/types.ts";
 import { describeFailure, JSONRPC } from "./errors.ts";
+import { JsonDepthError, parseJson } from "./json.ts";
 import { handleRpc, rpcError } from "./jsonrpc.ts";
 import { type OpsContext, runReset, runStep } from "./ops.ts";
 import type { Session, SessionManager } from "./sessions.ts";
@@ -48,8 +49,10 @@ async function readBody<T>(c: Context, schema: z.ZodType<T>, optional: boolean):
   let value: unknown = null;
   if (text.trim() !== "") {
     try {
-      value = JSON.parse(text);
+      value = parseJson(text);
     } catch (error) {
+      if (error instanceof JsonDepthError)
+        return { ok: false, response: c.json({ detail: error.message, code: "INVALID_JSON" }, 400) };
       const detail: WireIssue[] = [
         {
           type: "json_invalid",
@@ -187,8 +190,10 @@ export function registerHttpRoutes(app: Hono, ctx: HttpContext): void {
   app.post("/mcp", async (c) => {
     let payload: unknown;
     try {
-      payload = JSON.parse(await c.req.text());
-    } catch {
+      payload = parseJson(await c.req.text());
+    } catch (error) {
+      if (error instanceof JsonDepthError)
+        return c.json(rpcError(null, JSONRPC.PARSE_ERROR, `Parse error: ${error.message}`), 400);
       return c.json(rpcError(null, JSONRPC.PARSE_ERROR, "Parse error"));
     }
     return c.json(await handleRpc(ctx, payload));

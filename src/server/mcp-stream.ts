@@ -14,6 +14,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Context, Hono } from "hono";
 import { describeFailure, errorFrameData, JSONRPC } from "./errors.ts";
+import { JsonDepthError, parseJson } from "./json.ts";
 import { rpcError } from "./jsonrpc.ts";
 import { callRunCode, RUN_CODE_TOOL, runCodeToolInfo } from "./mcp-run-code.ts";
 import type { OpsContext } from "./ops.ts";
@@ -50,7 +51,16 @@ export function registerMcpStream(app: Hono, ctx: McpStreamContext): () => Promi
       const entry = entries.get(sessionId);
       if (entry === undefined)
         return c.json(rpcError(null, JSONRPC.INVALID_REQUEST, "Unknown or expired MCP session"), 404);
-      return entry.transport.handleRequest(c.req.raw);
+      if (c.req.method !== "POST") return entry.transport.handleRequest(c.req.raw);
+      // Parsed here, with the nesting limit: the SDK's own parse has none.
+      let body: unknown;
+      try {
+        body = parseJson(await c.req.text());
+      } catch (error) {
+        const why = error instanceof JsonDepthError ? `: ${error.message}` : "";
+        return c.json(rpcError(null, JSONRPC.PARSE_ERROR, `Parse error${why}`), 400);
+      }
+      return entry.transport.handleRequest(c.req.raw, { parsedBody: body });
     }
     if (c.req.method !== "POST") {
       return c.json(rpcError(null, JSONRPC.INVALID_REQUEST, "Missing mcp-session-id header"), 400);
@@ -71,9 +81,10 @@ async function initialize(
 ): Promise<Response> {
   let body: unknown;
   try {
-    body = await c.req.json();
-  } catch {
-    return c.json(rpcError(null, JSONRPC.PARSE_ERROR, "Parse error"), 400);
+    body = parseJson(await c.req.text());
+  } catch (error) {
+    const why = error instanceof JsonDepthError ? `: ${error.message}` : "";
+    return c.json(rpcError(null, JSONRPC.PARSE_ERROR, `Parse error${why}`), 400);
   }
   if (!isInitializeRequest(body)) {
     return c.json(

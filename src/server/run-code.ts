@@ -11,6 +11,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import { createSandbox, type ExecResult } from "../../sandbox/index.ts";
 import type { BatchContext } from "./grade-routes.ts";
+import { JsonDepthError, parseJson } from "./json.ts";
 import { SCRIPT_PREFIX_CHARS, scriptCell, shimCell } from "./run-code-shim.ts";
 import { zodIssues } from "./wire.ts";
 
@@ -215,8 +216,10 @@ export function registerRunCode(app: Hono, ctx: BatchContext): void {
   app.post("/run_code", async (c) => {
     let body: unknown;
     try {
-      body = JSON.parse(await c.req.text());
+      body = parseJson(await c.req.text());
     } catch (error) {
+      if (error instanceof JsonDepthError)
+        return c.json({ detail: error.message, code: "INVALID_JSON" }, 400);
       const detail = [
         {
           type: "json_invalid",

@@ -185,7 +185,10 @@ export function createServer(config: ServerConfig): CodeActServer {
     const host = config.host ?? "127.0.0.1";
     const listening = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, hostname: host, port: config.port ?? 8000 }, () => resolve(s));
-      s.once("error", reject);
+      s.once("error", (error) => reject(listenError(error, host, config.port ?? 8000)));
+    }).catch(async (error: unknown) => {
+      await close();
+      throw error;
     });
     server = listening;
     nodeWs.injectWebSocket(listening);
@@ -233,4 +236,17 @@ async function sandboxStats(): Promise<{ restarts: number; workers: number; sess
     workers: a.workers + b.workers,
     sessions: a.sessions + b.sessions,
   }));
+}
+
+/** Why the server could not listen, in the words a person acts on (not a stack). */
+function listenError(error: Error, host: string, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: `${where} is already in use (another server is listening there); pick another --port, or --port 0 for a free one`,
+    EACCES: `not allowed to listen on ${where} (ports below 1024 need privileges); pick another --port`,
+    EADDRNOTAVAIL: `cannot listen on ${where}: ${host} is not an address of this machine; check --host`,
+  };
+  const reason = code === undefined ? undefined : reasons[code];
+  return reason === undefined ? error : new CodeActError("INVALID_ARGUMENT", reason, { cause: error });
 }

@@ -108,7 +108,8 @@ export function registerTaskRoutes(app: Hono, suite: Suite | undefined): void {
       .map((t) => summary(t, suite, shared));
     return c.json(tasks);
   });
-  app.get("/tasks/:id", (c) => {
+  // Task ids contain "/" (builtin/slugify, HumanEval/0): the id is the whole rest of the path.
+  app.get("/tasks/:id{.+}", (c) => {
     const task = suite?.get(c.req.param("id"));
     if (task === undefined) return c.json({ detail: `Unknown task: ${c.req.param("id")}` }, 404);
     return c.json({

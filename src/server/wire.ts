@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { StepResult } from "../env/types.ts";
+import { parseJson } from "./json.ts";
 
 export type Profile = "default" | "openenv-coding";
 
@@ -160,7 +161,7 @@ export type FrameParse =
 export function parseFrame(text: string): FrameParse {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJson(text);
   } catch (error) {
     return { ok: false, code: "INVALID_JSON", message: `Invalid JSON: ${(error as Error).message}` };
   }

@@ -49,6 +49,8 @@ describe("EnvClient", () => {
     expect((error as CodeActError).details).toMatchObject({ wire_code: "VALIDATION_ERROR" });
     const unknownTask = await client.reset({ task_id: "missing" }).catch((e: unknown) => e);
     expect((unknownTask as CodeActError).details).toMatchObject({ wire_code: "EXECUTION_ERROR" });
+    // The server's finer code (error_code beside OpenEnv's generic one) becomes the error's code.
+    expect((unknownTask as CodeActError).code).toBe("NOT_FOUND");
     expect((await client.state()).step_count).toBe(0);
   });
 

@@ -120,3 +120,22 @@ it("runs a multi-turn CodeAct agent against an OpenAI-compatible endpoint until 
   const result = JSON.parse((await readFile(out, "utf8")).trim());
   expect(result).toMatchObject({ task_id: task.id, passed: true });
 });
+
+it("--resume keeps the episodes already in --out and runs only the rest", async () => {
+  const out = join(dir, "resume.jsonl");
+  const args = ["eval", "--agent", "openai", "--base-url", baseUrl, "--model", "scripted-1"];
+  const more = ["--suite", join(dir, "suite.jsonl"), "--samples", "2", "--out", out, "--json"];
+  const first = await exec(process.execPath, [CLI, ...args, ...more], { timeout: 60_000 });
+  expect(JSON.parse(first.stdout)).toMatchObject({ samples: 2, passed: 2 });
+  const lines = (await readFile(out, "utf8")).trim().split("\n");
+  // The run was stopped while writing its second episode.
+  await writeFile(out, `${lines[0]}\n${(lines[1] ?? "").slice(0, 40)}`);
+  const before = seenRequests.length;
+  const again = await exec(process.execPath, [CLI, ...args, ...more, "--resume"], { timeout: 60_000 });
+  expect(JSON.parse(again.stdout)).toMatchObject({ samples: 2, passed: 2 });
+  expect(again.stderr).toMatch(/resume\.jsonl:2: dropped an interrupted last line/);
+  expect(again.stderr).toMatch(/resuming: 1 episodes already graded, 1 to go/);
+  expect(seenRequests.length - before).toBe(3);
+  const kept = (await readFile(out, "utf8")).trim().split("\n");
+  expect(kept.map((l) => (JSON.parse(l) as { sample_index: number }).sample_index).sort()).toEqual([0, 1]);
+});
