@@ -253,11 +253,14 @@ export function lockdown(mutable: readonly string[]): LockdownReport {
  * `visit` says: "freeze" it and walk on, only "walk" on (a late object), or "skip" it (hardened).
  */
 function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"): number {
-  const stack = A.slice(roots);
+  // Plain index writes and reads, not captured methods: this walk runs ~1,000 objects and QuickJS
+  // pays for every call (the prelude's own array, whose prototype the walk itself freezes).
+  const stack: Any[] = A.slice(roots);
   const seen = new WeakSet<object>();
   let count = 0;
   while (stack.length > 0) {
-    const v = A.pop(stack);
+    const v = stack[stack.length - 1];
+    stack.length--;
     if (!isObject(v) || v === globalObject || apply(weakHas, seen, [v])) continue;
     apply(weakAdd, seen, [v]);
     const action = visit(v);
@@ -266,21 +269,24 @@ function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"):
       O.freeze(v);
       count++;
     }
-    A.push(stack, O.getPrototypeOf(v));
-    const keys = ownKeys(v);
+    const proto = O.getPrototypeOf(v);
+    if (proto !== null) stack[stack.length] = proto;
+    const descs: Any = getDescriptors(v);
+    const keys = ownKeys(descs);
     for (let i = 0; i < keys.length; i++) {
-      const d = O.getOwnPropertyDescriptor(v, keys[i] as PropertyKey);
-      if (d === undefined) continue;
-      if ("value" in d) A.push(stack, d.value);
-      else {
-        A.push(stack, d.get);
-        A.push(stack, d.set);
+      const d: Any = descs[keys[i] as PropertyKey];
+      const value = d.value;
+      if (isObject(value)) stack[stack.length] = value;
+      else if (!("value" in d)) {
+        if (d.get !== undefined) stack[stack.length] = d.get;
+        if (d.set !== undefined) stack[stack.length] = d.set;
       }
     }
   }
   return count;
 }
 
+const getDescriptors = Object.getOwnPropertyDescriptors;
 const weakHas = WeakSet.prototype.has;
 const weakAdd = WeakSet.prototype.add;
 
