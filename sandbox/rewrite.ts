@@ -224,14 +224,36 @@ function buildHeader(declared: string[], strict: boolean, published: readonly st
 }
 
 /**
+ * Names the sandbox's global object may already hold (the language's globals, V8's and QuickJS's
+ * extras, the prelude's): only a declaration of one of these needs the check below, which then
+ * asks the sandbox itself. Names of the episode's tools are left out: they are locked only while
+ * grading.
+ */
+const SANDBOX_GLOBALS: ReadonlySet<string> = new Set(
+  (
+    "globalThis Infinity NaN undefined eval isFinite isNaN parseFloat parseInt decodeURI " +
+    "decodeURIComponent encodeURI encodeURIComponent escape unescape AggregateError Array " +
+    "ArrayBuffer BigInt BigInt64Array BigUint64Array Boolean DataView Date Error EvalError " +
+    "FinalizationRegistry Float16Array Float32Array Float64Array Function Int8Array Int16Array " +
+    "Int32Array Iterator Map Number Object Promise Proxy RangeError ReferenceError RegExp Set " +
+    "String Symbol SyntaxError TypeError Uint8Array Uint8ClampedArray Uint16Array Uint32Array " +
+    "URIError WeakMap WeakRef WeakSet JSON Math Reflect Intl SuppressedError DisposableStack " +
+    "AsyncDisposableStack console performance setTimeout clearTimeout setImmediate " +
+    "clearImmediate queueMicrotask structuredClone describe test it xit xtest xdescribe fit " +
+    "fdescribe beforeAll afterAll beforeEach afterEach expect jest assert require"
+  ).split(" "),
+);
+
+/**
  * Top-level declarations become properties of the global object, and the sandbox's own globals
  * (built-ins, timers, console, ...) are locked there (lockdown.ts): assigning one would be ignored
  * in sloppy code, and the cell would silently use the built-in. A cell that declares such a name
  * fails at once instead, saying so.
  */
 function lockedCheck(declared: readonly string[]): string {
-  if (declared.length === 0) return "";
-  return `for (const n of ${JSON.stringify(declared)}) { const d = Object.getOwnPropertyDescriptor(globalThis, n); if (d !== undefined && !d.configurable && (d.writable === false || !("value" in d))) throw new SyntaxError("Identifier '" + n + "' has already been declared: it is one of the sandbox's globals, which are locked (rename it, or declare it inside a function or block)"); }`;
+  const suspects = declared.filter((name) => SANDBOX_GLOBALS.has(name));
+  if (suspects.length === 0) return "";
+  return `for (const n of ${JSON.stringify(suspects)}) { const d = Object.getOwnPropertyDescriptor(globalThis, n); if (d !== undefined && !d.configurable && (d.writable === false || !("value" in d))) throw new SyntaxError("Identifier '" + n + "' has already been declared: it is one of the sandbox's globals, which are locked (rename it, or declare it inside a function or block)"); }`;
 }
 
 function countLines(code: string): number {
