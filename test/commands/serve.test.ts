@@ -1,32 +1,12 @@
 /** `codeact-env serve` as a person starts it: the real CLI in a child process, on loopback. */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CLI, cli, useTempDir } from "../cli-helpers.ts";
 
-const exec = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "codeact-serve-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tempDir = useTempDir("codeact-serve-");
 
 /** Starts `serve`, resolves with the process and its banner once it is listening. */
 function startServe(args: string[]): Promise<{ child: ChildProcess; banner: string }> {
@@ -89,7 +69,7 @@ describe("codeact-env serve", () => {
   });
 
   it("--suite with a HumanEval file as published: the banner names the format it read", async () => {
-    const path = join(dir, "HumanEval-js.jsonl");
+    const path = join(tempDir(), "HumanEval-js.jsonl");
     const record = {
       task_id: "HumanEval/0",
       prompt: "function inc(x) {\n",

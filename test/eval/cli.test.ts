@@ -1,33 +1,11 @@
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { nodeVersionProblem } from "../../src/cli.ts";
 import { builtinTasks } from "../../tasks/index.ts";
+import { cli, useTempDir } from "../cli-helpers.ts";
 
-const exec = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "codeact-eval-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-/** Runs the real CLI in a child process; resolves with its exit code and output. */
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tempDir = useTempDir("codeact-eval-");
 
 const summaryKeys = ["suite", "tasks", "samples", "passed", "failed", "infra_errors", "skipped", "pass_at_k"];
 
@@ -60,8 +38,8 @@ describe("codeact-env eval", () => {
       JSON.stringify({ task_id: "nope/none", completion: "1" }),
       JSON.stringify({ task_id: b.id, completion: b.canonical_solution }),
     ];
-    const completions = join(dir, "completions.jsonl");
-    const out = join(dir, "results.jsonl");
+    const completions = join(tempDir(), "completions.jsonl");
+    const out = join(tempDir(), "results.jsonl");
     await writeFile(completions, `${lines.join("\n")}\n`);
     const first = await cli(["eval", "--completions", completions, "--out", out, "--k", "1,2", "--json"]);
     expect(first.code).toBe(1);
@@ -104,8 +82,8 @@ describe("codeact-env on an old Node", () => {
 
 describe("codeact-env run", () => {
   it("runs files as successive cells of one session; --json prints one observation per line", async () => {
-    const first = join(dir, "a.ts");
-    const second = join(dir, "b.js");
+    const first = join(tempDir(), "a.ts");
+    const second = join(tempDir(), "b.js");
     // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell itself uses a template literal
     await writeFile(first, "const greet = (n: string): string => `hi ${n}`;\nconsole.log(greet('a'));\n");
     await writeFile(second, "greet('b')\n");
@@ -120,7 +98,7 @@ describe("codeact-env run", () => {
       .map((l) => JSON.parse(l));
     expect(observations).toHaveLength(2);
     expect(observations[1].value).toBe("'hi b'");
-    const failing = join(dir, "c.js");
+    const failing = join(tempDir(), "c.js");
     await writeFile(failing, "\n\nnull.x\n");
     const bad = await cli(["run", failing]);
     expect(bad.code).toBe(1);

@@ -1,36 +1,10 @@
-/**
- * `eval` on suites and completions as people have them: published MultiPL-E/HumanEval records,
- * sampling scripts' extra keys, a results file cut off by a stopped run, an endpoint that is down.
- * The real CLI runs in a child process.
- */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli, useTempDir } from "../cli-helpers.ts";
 
-const exec = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), "codeact-formats-"));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const tempDir = useTempDir("codeact-formats-");
 
 /** Two records as nuprl/MultiPL-E's humaneval-js publishes them (keys and test shape). */
 const multiplE = [0, 1].map((n) =>
@@ -47,7 +21,7 @@ const multiplE = [0, 1].map((n) =>
 );
 
 async function suiteFile(): Promise<string> {
-  const path = join(dir, "humaneval-js.jsonl");
+  const path = join(tempDir(), "humaneval-js.jsonl");
   await writeFile(path, `${multiplE.join("\n")}\n`);
   return path;
 }
@@ -55,8 +29,8 @@ async function suiteFile(): Promise<string> {
 describe("eval on a published MultiPL-E file with a sampling script's completions", () => {
   it("detects the format, names it in the summary, carries the lines' extra keys into the results", async () => {
     const suite = await suiteFile();
-    const completions = join(dir, "samples.jsonl");
-    const out = join(dir, "results.jsonl");
+    const completions = join(tempDir(), "samples.jsonl");
+    const out = join(tempDir(), "results.jsonl");
     const lines = [
       { task_id: "HumanEval_0_add", completion: "  return x;\n}\n", temperature: 0.8, model: "m1" },
       { task_id: "HumanEval_1_add", completion: "  return x + 1;\n}\n", temperature: 0.8, model: "m1" },
@@ -110,13 +84,13 @@ describe("eval on a published MultiPL-E file with a sampling script's completion
         canonical_solution: "",
         ...extra,
       });
-    const kept = join(dir, "kept.jsonl");
+    const kept = join(tempDir(), "kept.jsonl");
     await writeFile(kept, `${task("a", { difficulty: 1 })}\n${task("b", { difficulty: 2 })}\n`);
     const ok = await cli(["eval", "--suite", kept, "--json"]);
     expect(ok.code).toBe(0);
     const warnings = ok.stderr.split("\n").filter((l) => l.startsWith("warning"));
     expect(warnings).toEqual([`warning: ${kept}: unknown keys kept in metadata: "difficulty" (2 lines)`]);
-    const typo = join(dir, "typo.jsonl");
+    const typo = join(tempDir(), "typo.jsonl");
     await writeFile(typo, `${task("a", { entrypoint: "f" })}\n`);
     const bad = await cli(["eval", "--suite", typo]);
     expect(bad.code).toBe(1);
@@ -126,7 +100,7 @@ describe("eval on a published MultiPL-E file with a sampling script's completion
 
 describe("eval --resume after an interrupted write", () => {
   it("drops the cut-off last line and grades its sample again, losing nothing else", async () => {
-    const out = join(dir, "resume.jsonl");
+    const out = join(tempDir(), "resume.jsonl");
     const first = await cli([
       "eval",
       "--suite",
