@@ -9,7 +9,16 @@
  * received value with such a method is plain data, not a vote on its own grade.
  */
 import { A, type Any, apply, mapHas, N, O, setHas } from "./intrinsics.ts";
-import { enumerableKeys, lengthOf, newReader, propOf, type View, viewOf } from "./view.ts";
+import {
+  arrayItems,
+  enumerableKeys,
+  lengthOf,
+  newReader,
+  type Prop,
+  propOf,
+  type View,
+  viewOf,
+} from "./view.ts";
 
 /** A matcher the harness made: it decides on a View of the other side. */
 export interface HarnessMatcher {
@@ -106,7 +115,7 @@ function eqObjects(a: View, b: View, st: Stacks, strict: boolean): boolean {
   for (let i = 0; i < aKeys.length; i++) {
     const key = aKeys[i] as PropertyKey;
     const pb = propOf(b, key);
-    const pa = propOf(a, key) as NonNullable<ReturnType<typeof propOf>>;
+    const pa = propOf(a, key) as Prop;
     if (pb === undefined || !pb.enumerable) {
       if (strict || pa.value.ref !== undefined) {
         if (matcherOf(pa.value) === undefined) return false;
@@ -120,10 +129,7 @@ function eqObjects(a: View, b: View, st: Stacks, strict: boolean): boolean {
 function keysFor(v: View, strict: boolean): PropertyKey[] {
   const keys = enumerableKeys(v, true);
   if (strict) return keys;
-  return A.filter(
-    keys,
-    (k) => (propOf(v, k) as NonNullable<ReturnType<typeof propOf>>).value.ref !== undefined,
-  );
+  return A.filter(keys, (k) => (propOf(v, k) as Prop).value.ref !== undefined);
 }
 
 function sameType(a: View, b: View): boolean {
@@ -151,8 +157,7 @@ function iterableEquality(a: View, b: View, st: Stacks, strict: boolean): boolea
     const k = ea[i] as PropertyKey;
     const pb = propOf(b, k);
     if (pb === undefined) return false;
-    if (!eq((propOf(a, k) as NonNullable<ReturnType<typeof propOf>>).value, pb.value, st, strict))
-      return false;
+    if (!eq((propOf(a, k) as Prop).value, pb.value, st, strict)) return false;
   }
   return true;
 }
@@ -227,13 +232,10 @@ function subsetViews(obj: View, subset: View, seen: View[]): boolean {
   if (subset.type !== "object" || obj.type !== "object") return jestEqualViews(obj, subset);
   if (subset.brand === "array") {
     if (obj.brand !== "array" || lengthOf(obj) !== lengthOf(subset)) return false;
-    const n = lengthOf(subset);
-    for (let i = 0; i < n; i++) {
-      const key = `${i}`;
-      const po = propOf(obj, key);
-      const ps = propOf(subset, key);
-      if (!subsetViews(po?.value ?? viewOf(undefined), ps?.value ?? viewOf(undefined), seen)) return false;
-    }
+    const have = arrayItems(obj);
+    const want = arrayItems(subset);
+    for (let i = 0; i < want.length; i++)
+      if (!subsetViews(have[i] as View, want[i] as View, seen)) return false;
     return true;
   }
   if (subset.tag !== "[object Object]") return jestEqualViews(obj, subset);
@@ -244,8 +246,7 @@ function subsetViews(obj: View, subset: View, seen: View[]): boolean {
     const k = keys[i] as PropertyKey;
     const po = propOf(obj, k);
     if (po === undefined) return false;
-    if (!subsetViews(po.value, (propOf(subset, k) as NonNullable<ReturnType<typeof propOf>>).value, seen))
-      return false;
+    if (!subsetViews(po.value, (propOf(subset, k) as Prop).value, seen)) return false;
   }
   A.pop(seen);
   return true;
@@ -295,7 +296,7 @@ function nodeDeepChildren(a: View, b: View, strict: boolean, memo: Stacks): bool
     const k = ka[i] as PropertyKey;
     const pb = propOf(b, k);
     if (pb === undefined || !pb.enumerable) return false;
-    const pa = propOf(a, k) as NonNullable<ReturnType<typeof propOf>>;
+    const pa = propOf(a, k) as Prop;
     if (!nodeEq(pa.value, pb.value, strict, memo)) return false;
   }
   const same: Same = (x, y) => nodeEq(x, y, strict, memo);

@@ -3,7 +3,7 @@ import { asymmetricMatches, brandMatcher, jestEquals, jestEqualViews } from "./e
 import { inspect } from "./inspect.ts";
 import { A, type Any, apply, ErrorCtor, isError, O, promiseThen, RE, S } from "./intrinsics.ts";
 import { type Matcher, type MatcherContext, matchers } from "./matchers.ts";
-import { enumerableKeys, inheritedKeys, lengthOf, lookup, propOf, type View, viewOf } from "./view.ts";
+import { arrayItems, enumerableKeys, inheritedKeys, lookup, propOf, type View, viewOf } from "./view.ts";
 
 export const assertionState = { calls: 0, expected: -1, hasAssertions: false };
 
@@ -149,10 +149,6 @@ class Asymmetric {
   }
 }
 
-function make(name: string, test: (v: View) => boolean, text: string): Asymmetric {
-  return new Asymmetric(name, test, text);
-}
-
 function typeMatches(ctor: Any, v: View): boolean {
   const t = v.type;
   const tag = v.tag;
@@ -166,13 +162,6 @@ function typeMatches(ctor: Any, v: View): boolean {
   if (t !== "object") return false;
   const proto = typeof ctor === "function" ? O.getOwnPropertyDescriptor(ctor, "prototype")?.value : undefined;
   return proto !== undefined && A.indexOf(v.chain, proto) !== -1;
-}
-
-function arrayItems(v: View): View[] {
-  const out: View[] = [];
-  const n = lengthOf(v);
-  for (let i = 0; i < n; i++) A.push(out, propOf(v, `${i}`)?.value ?? viewOf(undefined));
-  return out;
 }
 
 function containsAll(v: View, sample: View): boolean {
@@ -197,7 +186,7 @@ function containsObject(v: View, sample: View): boolean {
 
 function asymmetric(not: boolean): Record<string, unknown> {
   const wrap = (name: string, test: (v: View) => boolean, text: string) =>
-    make(name, not ? (v) => !test(v) : test, `${not ? "Not" : ""}${text}`);
+    new Asymmetric(name, not ? (v) => !test(v) : test, `${not ? "Not" : ""}${text}`);
   const out: Record<string, unknown> = {
     arrayContaining: (arr: Any[]) =>
       wrap("arrayContaining", (v) => containsAll(v, viewOf(arr)), `ArrayContaining ${inspect(arr)}`),
@@ -233,10 +222,10 @@ export function createExpect(grading: boolean): Any {
   const positive = asymmetric(false);
   for (const k of O.keys(positive)) e[k] = positive[k];
   e.not = asymmetric(true);
-  e.any = (ctor: Any) => make("any", (v) => typeMatches(ctor, v), `Any<${ctor?.name}>`);
-  e.anything = () => make("anything", (v) => v.ref !== null && v.ref !== undefined, "Anything");
+  e.any = (ctor: Any) => new Asymmetric("any", (v) => typeMatches(ctor, v), `Any<${ctor?.name}>`);
+  e.anything = () => new Asymmetric("anything", (v) => v.ref !== null && v.ref !== undefined, "Anything");
   e.closeTo = (n: number, precision = 2) =>
-    make(
+    new Asymmetric(
       "closeTo",
       (v) => typeof v.ref === "number" && Math.abs(v.ref - n) < 10 ** -precision / 2,
       `NumberCloseTo ${n}`,
@@ -255,7 +244,7 @@ export function createExpect(grading: boolean): Any {
       const def = defs[k] as Matcher;
       if (!O.isFrozen(e))
         e[k] = (...args: Any[]) =>
-          make(
+          new Asymmetric(
             k,
             (v) =>
               !!apply(def, { isNot: false, promise: "", equals: jestEquals, utils }, A.concat([v.ref], args))

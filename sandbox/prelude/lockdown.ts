@@ -85,6 +85,15 @@ function tame(proto: Any, key: PropertyKey): void {
   O.defineProperty(proto, key, accessor);
 }
 
+/** Tames each prototype not frozen yet and not in `except`. */
+function tamePrototypes(protos: Any[], except: Any[]): void {
+  for (let i = 0; i < protos.length; i++) {
+    const p = protos[i];
+    if (A.indexOf(except, p) === -1 && !O.isFrozen(p))
+      tamePrototype(p, A.indexOf(TAME_ALL, p) !== -1 || isErrorPrototype(p));
+  }
+}
+
 /** A prototype object: tame the names ordinary code assigns on instances. */
 function tamePrototype(proto: Any, all: boolean): void {
   const keys = all ? ownKeys(proto) : TAMED;
@@ -149,24 +158,13 @@ function prototypesOf(roots: Any[]): Any[] {
   return out;
 }
 
-export interface LockdownReport {
-  /** Objects frozen by this call. */
-  frozen: number;
-  /** Global bindings made read-only by this call. */
-  bindings: number;
-}
-
-/**
- * Freezes everything reachable from the global object's bindings except the `mutable` names,
- * tames the override mistake on prototypes, and makes those bindings read-only.
- */
 /**
  * Objects hardened by hardenIntrinsics (in a V8 startup snapshot): lockdown does not walk them
  * again, since everything they reach was hardened with them.
  */
 const hardened = new WeakSet<object>();
-const hardenedHas = WeakSet.prototype.has;
-const hardenedAdd = WeakSet.prototype.add;
+const weakHas = WeakSet.prototype.has;
+const weakAdd = WeakSet.prototype.add;
 
 /**
  * The objects V8 extends in every new context made from a snapshot (late built-ins such as
@@ -195,15 +193,10 @@ export function hardenIntrinsics(extra: readonly unknown[] = []): void {
   guardGlobalDefinesOnQuickJs();
   const late = lateObjects();
   const roots = A.concat(globalRoots([]), hiddenIntrinsics(), extra) as Any[];
-  const protos = prototypesOf(roots);
-  for (let i = 0; i < protos.length; i++) {
-    const p = protos[i];
-    if (A.indexOf(late, p) === -1 && !O.isFrozen(p))
-      tamePrototype(p, A.indexOf(TAME_ALL, p) !== -1 || isErrorPrototype(p));
-  }
+  tamePrototypes(prototypesOf(roots), late);
   freezeAll(roots, (v) => {
     if (A.indexOf(late, v) !== -1) return "walk";
-    apply(hardenedAdd, hardened, [v]);
+    apply(weakAdd, hardened, [v]);
     return "freeze";
   });
   realmHardened = true;
@@ -231,33 +224,32 @@ function globalRoots(mutable: readonly string[]): Any[] {
   return roots;
 }
 
-export function lockdown(mutable: readonly string[]): LockdownReport {
+/**
+ * Freezes everything reachable from the global object's bindings except the `mutable` names,
+ * tames the override mistake on prototypes, and makes those bindings read-only.
+ */
+export function lockdown(mutable: readonly string[]): void {
   guardGlobalDefinesOnQuickJs();
   const roots = globalRoots(mutable);
   // Making the hidden intrinsics means making iterators, generators and a Segmenter: skipped
   // when the realm was hardened (they are frozen, and reached from nothing new).
   const hidden = realmHardened ? [] : hiddenIntrinsics();
-  const protos = A.concat(prototypesOf(roots), hidden) as Any[];
-  for (let i = 0; i < protos.length; i++) {
-    const p = protos[i];
-    if (!O.isFrozen(p)) tamePrototype(p, A.indexOf(TAME_ALL, p) !== -1 || isErrorPrototype(p));
-  }
+  tamePrototypes(A.concat(prototypesOf(roots), hidden) as Any[], []);
   // The late objects are roots of their own: the hardened objects that lead to them are not walked.
   const all = A.concat(roots, hidden, lateObjects(), [O.getPrototypeOf(globalObject)]) as Any[];
-  const frozen = freezeAll(all, (v) => (apply(hardenedHas, hardened, [v]) === true ? "skip" : "freeze"));
-  return { frozen, bindings: lockBindings(mutable) };
+  freezeAll(all, (v) => (apply(weakHas, hardened, [v]) === true ? "skip" : "freeze"));
+  lockBindings(mutable);
 }
 
 /**
  * Freezes every object reachable from `roots` through properties, accessors and prototypes, as
  * `visit` says: "freeze" it and walk on, only "walk" on (a late object), or "skip" it (hardened).
  */
-function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"): number {
+function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"): void {
   // Plain index writes and reads, not captured methods: this walk runs ~1,000 objects and QuickJS
   // pays for every call (the prelude's own array, whose prototype the walk itself freezes).
   const stack: Any[] = A.slice(roots);
   const seen = new WeakSet<object>();
-  let count = 0;
   while (stack.length > 0) {
     const v = stack[stack.length - 1];
     stack.length--;
@@ -265,10 +257,7 @@ function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"):
     apply(weakAdd, seen, [v]);
     const action = visit(v);
     if (action === "skip") continue;
-    if (action === "freeze" && !O.isFrozen(v)) {
-      O.freeze(v);
-      count++;
-    }
+    if (action === "freeze" && !O.isFrozen(v)) O.freeze(v);
     const proto = O.getPrototypeOf(v);
     if (proto !== null) stack[stack.length] = proto;
     const descs: Any = getDescriptors(v);
@@ -283,17 +272,12 @@ function freezeAll(roots: Any[], visit: (v: Any) => "freeze" | "walk" | "skip"):
       }
     }
   }
-  return count;
 }
 
 const getDescriptors = Object.getOwnPropertyDescriptors;
-const weakHas = WeakSet.prototype.has;
-const weakAdd = WeakSet.prototype.add;
-
 /** Makes each global binding present now read-only and permanent (the `mutable` names excepted). */
-function lockBindings(mutable: readonly string[]): number {
+function lockBindings(mutable: readonly string[]): void {
   const names = ownKeys(globalObject);
-  let count = 0;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as PropertyKey;
     if (typeof name === "string" && A.indexOf(mutable as string[], name) !== -1) continue;
@@ -301,9 +285,7 @@ function lockBindings(mutable: readonly string[]): number {
     if (d === undefined || !d.configurable) continue;
     if ("value" in d) O.defineProperty(globalObject, name, { writable: false, configurable: false });
     else O.defineProperty(globalObject, name, { configurable: false });
-    count++;
   }
-  return count;
 }
 
 /**

@@ -10,7 +10,7 @@ import {
 import { inspect } from "./inspect.ts";
 import { A, type Any, isError, M, N, O, RE, S } from "./intrinsics.ts";
 import { isMock } from "./mock.ts";
-import { lengthOf as arrayLength, inheritedKeys, lookup, propOf, type View, viewOf } from "./view.ts";
+import { arrayItems, inheritedKeys, lookup, type View, viewOf } from "./view.ts";
 
 export interface MatcherResult {
   pass: boolean;
@@ -135,12 +135,7 @@ function getPath(obj: Any, path: Any): { found: boolean; value: Any } {
 
 /** The items toContain and toContainEqual look through, read once. */
 function itemsOf(v: View): View[] | undefined {
-  if (v.brand === "array") {
-    const out: View[] = [];
-    const n = arrayLength(v);
-    for (let i = 0; i < n; i++) A.push(out, propOf(v, `${i}`)?.value ?? viewOf(undefined));
-    return out;
-  }
+  if (v.brand === "array") return arrayItems(v);
   if (v.entries !== undefined) return A.map(v.entries, (e) => viewOf([e[0].ref, e[1].ref]));
   return v.items;
 }

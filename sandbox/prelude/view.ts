@@ -270,14 +270,18 @@ export function enumerableKeys(view: View, symbols: boolean): PropertyKey[] {
   return out;
 }
 
+/** An array view's elements by index (holes read as undefined). */
+export function arrayItems(v: View): View[] {
+  const out: View[] = [];
+  const n = lengthOf(v);
+  for (let i = 0; i < n; i++) A.push(out, propOf(v, `${i}`)?.value ?? viewOf(undefined));
+  return out;
+}
+
 /** The array length of an array view. */
 export function lengthOf(view: View): number {
   const p = propOf(view, "length");
   return p !== undefined && typeof p.value.ref === "number" ? p.value.ref : 0;
-}
-
-export function isObjectView(view: View): boolean {
-  return view.type === "object";
 }
 
 /**
