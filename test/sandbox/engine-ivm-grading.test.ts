@@ -124,3 +124,59 @@ describe("isolated-vm engine: grading sessions in pooled isolates", () => {
     expect(engine.stats().restarts).toBe(0);
   });
 });
+
+describe("isolated-vm engine: grading cells run synchronously first", () => {
+  // No tools: such a grading session is deterministic, so a cut cell can be redone exactly.
+  const SYNC = sessionConfig({ grading: true, seed: 3, toolNames: [] }, 32 * MiB);
+  // The same session with a tool never takes the synchronous path: the reference.
+  const ASYNC = sessionConfig({ grading: true, seed: 3, toolNames: ["echo"] }, 32 * MiB);
+  // Far longer than a synchronous slice on any machine (hundreds of ms of CPU).
+  const SLOW = "let s = 0; for (let i = 0; i < 3e8; i++) s += i % 7;";
+  const FIRST = `globalThis.trail = [Math.random()]; console.log("first");`;
+  // Each session redoes one cell at most: after that its cells take the async path.
+  const SESSIONS = [
+    [
+      FIRST,
+      `${SLOW} trail.push(Math.random(), s); console.log("slow"); return { value: JSON.stringify(trail) };`,
+      "return { value: JSON.stringify(trail) };",
+    ],
+    [
+      FIRST,
+      `test("a", () => {}); test("b", () => { ${SLOW} if (s < 1) throw new Error("no"); }); test("c", () => {});`,
+    ],
+  ];
+
+  async function runAll(engine: IsolatedVmEngine, config: typeof SYNC) {
+    const out = [];
+    for (const cells of SESSIONS) {
+      const session = await engine.createSession(config, echoTool);
+      for (const body of cells) {
+        const result = await session.run(cell(body));
+        expect(result.status).toBe("completed");
+        expect(result.runnerResult?.error).toBeUndefined();
+        const reports = result.reports.map(([kind, data]) => [
+          kind,
+          data.replace(/"duration_ms":[\d.]+/g, ""),
+        ]);
+        out.push({ stdout: result.runnerResult?.stdout, value: result.runnerResult?.value, reports });
+      }
+      await session.dispose();
+    }
+    return out;
+  }
+
+  it("redoes a cell that outlives its slice in a fresh context after the earlier cells: same results, reported once", async () => {
+    await using engine = oneProcess();
+    const reference = await runAll(engine, ASYNC);
+    expect((await engine.workerStats())[0]?.sliceRedos).toBe(0);
+    const synced = await runAll(engine, SYNC);
+    expect((await engine.workerStats())[0]?.sliceRedos).toBe(2);
+    expect(synced).toEqual(reference);
+    // The state of the earlier cells is there once: three entries, not a replay's doubling.
+    expect(synced[2]?.value).toBe(synced[1]?.value);
+    expect(String(synced[2]?.value).split(",")).toHaveLength(3);
+    expect(synced[1]?.stdout).toBe("slow\n");
+    expect(synced[4]?.reports.filter(([kind]) => kind === "test")).toHaveLength(3);
+    expect(engine.stats().restarts).toBe(0);
+  });
+});

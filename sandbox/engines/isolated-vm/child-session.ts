@@ -24,6 +24,13 @@ import {
   RunState,
 } from "./child-run.ts";
 import type { SparePool } from "./child-spares.ts";
+import {
+  MAX_SYNC_SESSION_MS,
+  runSyncSlice,
+  SLICE_EXPIRED,
+  syncSlices,
+  WAITS_FOR_TOOLS,
+} from "./child-sync.ts";
 import { type ChildSessionConfig, FINISH_BUDGET_MS, memoryLimitMb } from "./protocol.ts";
 
 export type ToolCallSink = (sid: number, rid: number, cid: number, name: string, argsJson: string) => void;
@@ -60,12 +67,20 @@ export class ChildSession implements BridgeTarget {
   private clean = true;
   private nextCid = 1;
   private disposed = false;
+  /**
+   * The cells run so far, while this session may run cells synchronously first (child-sync.ts):
+   * a grading session without tools, every cell so far ended normally. undefined otherwise.
+   */
+  private replayable: CellRequest[] | undefined;
+  private syncSpentMs = 0;
 
   private constructor(sid: number, config: ChildSessionConfig, spares: SparePool, sink: ToolCallSink) {
     this.sid = sid;
     this.config = config;
     this.spares = spares;
     this.sendToolCall = sink;
+    const { grading, realTime, toolNames } = config.preludeConfig;
+    if (grading && !realTime && toolNames.length === 0) this.replayable = [];
   }
 
   static async create(
@@ -107,25 +122,94 @@ export class ChildSession implements BridgeTarget {
       await this.installing;
     }
     const sandbox = this.sandbox;
+    if (sandbox === undefined || this.disposed) return unavailable(this.whyUnavailable());
     const run = new RunState(rid);
-    if (sandbox === undefined || this.disposed) {
-      const why = this.installError === undefined ? "" : `: ${this.installError}`;
-      return {
-        status: "infra",
-        error: infraError(`sandbox is not available${why}`),
-        reports: [],
-        usage: zeroUsage(),
-        stateLost: true,
-      };
-    }
     this.current = run;
     try {
-      const clock = new CellClock(sandbox.isolate, req);
-      const outcome = await this.execute(sandbox, req, clock, run);
-      return await this.conclude(outcome, sandbox, req, clock, run);
+      const ran = await this.runIn(sandbox, req, run);
+      if (typeof ran === "string") return unavailable(ran);
+      return await this.conclude(ran.outcome, ran.sb, req, ran.clock, run);
     } finally {
       this.current = undefined;
     }
+  }
+
+  /** Runs the cell (synchronously first when it may: child-sync.ts); where it ran, or why it could not. */
+  private async runIn(
+    sandbox: Installed,
+    req: CellRequest,
+    run: RunState,
+  ): Promise<{ outcome: Outcome; sb: Installed; clock: CellClock } | string> {
+    let sb = sandbox;
+    let clock = new CellClock(sb.isolate, req);
+    let outcome = this.replayable === undefined ? undefined : await this.syncFirst(sb, req, clock, run);
+    if (outcome === SLICE_EXPIRED) {
+      const rebuilt = await this.redo(run);
+      if (typeof rebuilt === "string") return rebuilt;
+      sb = rebuilt;
+      clock = new CellClock(sb.isolate, req);
+      outcome = undefined;
+    }
+    outcome ??= await this.execute(sb, req, clock, run);
+    this.syncSpentMs += clock.elapsedMs();
+    const replayable = outcome.status === "completed" || outcome.status === "compile_error";
+    if (replayable && this.syncSpentMs < MAX_SYNC_SESSION_MS) this.replayable?.push(req);
+    else this.replayable = undefined;
+    return { outcome, sb, clock };
+  }
+
+  /** The cell's synchronous first slice; undefined when the async path must run it instead. */
+  private async syncFirst(
+    sb: Installed,
+    req: CellRequest,
+    clock: CellClock,
+    run: RunState,
+  ): Promise<Outcome | typeof SLICE_EXPIRED | undefined> {
+    if (!PLAIN_FILENAME.test(req.filename)) return undefined;
+    const options = JSON.stringify(req.cellOptions);
+    const first = runSyncSlice(sb, withSourceUrl(req), options, req.filename, clock);
+    if (first === NOT_EVALUATED) return undefined;
+    if (first !== WAITS_FOR_TOOLS) return first;
+    this.replayable = undefined;
+    return this.pollLoop(sb, clock, run, "tools");
+  }
+
+  /**
+   * A synchronous slice ran out: a fresh context replays the earlier cells (their results were
+   * sent already; a deterministic session gives the same again). The new sandbox, or why not.
+   */
+  private async redo(run: RunState): Promise<Installed | string> {
+    syncSlices.redos++;
+    const earlier = this.replayable ?? [];
+    this.replayable = undefined;
+    this.sandbox?.retire(false);
+    this.sandbox = undefined;
+    this.rebuild();
+    await this.installing;
+    try {
+      for (const req of earlier) {
+        const sb = this.sandbox as Installed | undefined;
+        if (sb === undefined || this.disposed) break;
+        // Their reports were made the first time: the replay's go nowhere.
+        this.current = new RunState(run.rid);
+        const outcome = await this.execute(sb, req, new CellClock(sb.isolate, req), this.current);
+        if (outcome.status !== "completed" && outcome.status !== "compile_error") {
+          return "the sandbox could not be rebuilt after its first slice (an earlier cell did not end as before)";
+        }
+        if (outcome.status === "completed" && outcome.finished === undefined)
+          await this.finish(sb, new CellClock(sb.isolate, req), true);
+      }
+    } finally {
+      this.current = run;
+    }
+    // What the cut slice reported is reported again by the redo.
+    run.clearReports();
+    const sb = this.sandbox as Installed | undefined;
+    return sb === undefined || this.disposed ? this.whyUnavailable() : sb;
+  }
+
+  private whyUnavailable(): string {
+    return `sandbox is not available${this.installError === undefined ? "" : `: ${this.installError}`}`;
   }
 
   dispose(): void {
@@ -184,9 +268,19 @@ export class ChildSession implements BridgeTarget {
           evaluated.fn.release();
         }
       }
-      let state = begun.state;
+      const state = begun.state;
       if (typeof state === "string" && state.startsWith("{") && begun.heapBytes !== undefined)
         return { status: "completed", finished: state, heapBytes: await begun.heapBytes };
+      return await this.pollLoop(sb, clock, run, state);
+    } catch (error) {
+      return classify(error, sb.isolate, clock, "runner_error");
+    }
+  }
+
+  /** Polls a begun cell to its end, delivering tool results and firing timers on the way. */
+  private async pollLoop(sb: Installed, clock: CellClock, run: RunState, begun: unknown): Promise<Outcome> {
+    let state = begun;
+    try {
       for (;;) {
         if (state === AFTER_BEGIN_SKIPPED) {
           const timeout = clock.budgetMs();
@@ -339,6 +433,10 @@ function withSourceUrl(req: CellRequest): string {
 
 function infraError(message: string): ErrorInfo {
   return { name: "InfraError", message };
+}
+
+function unavailable(message: string): RawCellResult {
+  return { status: "infra", error: infraError(message), reports: [], usage: zeroUsage(), stateLost: true };
 }
 
 function zeroUsage(): RawCellResult["usage"] {

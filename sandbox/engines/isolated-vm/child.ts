@@ -6,6 +6,7 @@
 import { injectedCrash } from "../fault.ts";
 import { ChildSession } from "./child-session.ts";
 import { SparePool } from "./child-spares.ts";
+import { syncSlices } from "./child-sync.ts";
 import type { ChildMessage, ChildSessionConfig, ParentMessage } from "./protocol.ts";
 
 /** Cells running in this process now, and when the last one ended: spares are built in gaps. */
@@ -94,6 +95,7 @@ function dispatch(message: ParentMessage): void {
         sessions: sessions.size,
         spares: spares.count,
         rssBytes: process.memoryUsage.rss(),
+        sliceRedos: syncSlices.redos,
       });
       return;
   }

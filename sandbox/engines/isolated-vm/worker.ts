@@ -248,7 +248,8 @@ export class WorkerProcess {
         if (query === undefined) return;
         clearTimeout(query.timer);
         this.statsQueries.delete(message.qid);
-        query.resolve({ sessions: message.sessions, spares: message.spares, rssBytes: message.rssBytes });
+        const { sessions, spares, rssBytes, sliceRedos } = message;
+        query.resolve({ sessions, spares, rssBytes, sliceRedos });
         return;
       }
     }
