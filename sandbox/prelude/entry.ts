@@ -174,7 +174,12 @@ export function harden(): void {
   const harness = gradingHarness;
   // The timers become globals at install: frozen here, install has a dozen objects fewer to walk.
   const timers = O.keys(timerGlobals).map((name) => timerGlobals[name]);
-  hardenIntrinsics(A.concat(O.keys(harness).map((name) => harness[name]), timers));
+  hardenIntrinsics(
+    A.concat(
+      O.keys(harness).map((name) => harness[name]),
+      timers,
+    ),
+  );
 }
 
 /** Freezes a harness object and the functions/objects hanging off it (test.each, assert.strict, ...). */

@@ -8,7 +8,7 @@
  * honoured only on matchers the harness made (expect.any, expect.objectContaining, ...): a
  * received value with such a method is plain data, not a vote on its own grade.
  */
-import { A, type Any, apply, mapHas, N, O, setHas } from "./intrinsics.ts";
+import { A, type Any, apply, MapCtor, mapGet, mapSet, N, O, setHas } from "./intrinsics.ts";
 import {
   arrayItems,
   enumerableKeys,
@@ -194,18 +194,19 @@ function mapEquality(a: View, b: View, same: Same): boolean {
   const eb = b.entries as Array<[View, View]>;
   if (ea.length !== eb.length) return false;
   const used: boolean[] = [];
+  // b's entries by key, as b itself finds them (a scan per key made big maps quadratic).
+  const at = new MapCtor<Any, number>();
+  for (let j = 0; j < eb.length; j++) mapSet(at, (eb[j] as [View, View])[0].ref, j);
   for (let i = 0; i < ea.length; i++) {
     const [k, v] = ea[i] as [View, View];
     let found = false;
-    if (mapHas(b.ref, k.ref)) {
-      for (let j = 0; j < eb.length && !found; j++) {
-        const e = eb[j] as [View, View];
-        if (O.is(e[0].ref, k.ref) || (N.isNaN(e[0].ref) && N.isNaN(k.ref))) {
-          found = same(v, e[1]);
-          if (found) used[j] = true;
-        }
+    const j = mapGet(at, k.ref) as number | undefined;
+    if (j !== undefined) {
+      found = same(v, (eb[j] as [View, View])[1]);
+      if (found) {
+        used[j] = true;
+        continue;
       }
-      if (found) continue;
       if (k.type !== "object") return false;
     }
     for (let j = 0; j < eb.length && !found; j++) {

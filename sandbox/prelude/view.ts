@@ -18,6 +18,7 @@ import {
   dateGetTime,
   drain,
   isError,
+  MapCtor,
   mapEntries,
   mapSize,
   O,
@@ -51,6 +52,8 @@ export interface View {
   ctor: Any;
   /** Own properties, enumerable and not, in own-key order (accessors read through their getter). */
   props: Prop[];
+  /** `props` by key, built by propOf for views with many properties. */
+  index?: Map<PropertyKey, Prop>;
   error: boolean;
   /** Error name and message, Date time, RegExp source and flags, a boxed primitive. */
   name?: View;
@@ -160,8 +163,34 @@ function has(fn: (self: Any) => Any, v: Any): boolean {
   }
 }
 
+/**
+ * Prototypes of the built-ins whose instances have internal slots. Each slot check throws on any
+ * other object, and nine throws per plain object made reading a big value slow (~30 µs an
+ * object), so an object whose chain has none of them is not asked. Only an instance re-parented
+ * on purpose (Object.setPrototypeOf(new Map(), Object.prototype)) is then read as a plain object:
+ * that is compared more strictly, never more loosely (its tag and keys are a plain object's).
+ */
+const SLOT_PROTOS: unknown[] = [
+  Map.prototype,
+  Set.prototype,
+  Date.prototype,
+  RegExp.prototype,
+  Number.prototype,
+  String.prototype,
+  Boolean.prototype,
+  BigInt.prototype,
+  Symbol.prototype,
+  O.getPrototypeOf(Uint8Array.prototype),
+];
+
+function mayHaveSlots(view: View): boolean {
+  for (let i = 0; i < view.chain.length; i++) if (A.indexOf(SLOT_PROTOS, view.chain[i]) !== -1) return true;
+  return false;
+}
+
 function brandOf(v: Any, view: View): Brand {
   if (A.isArray(v)) return "array";
+  if (!mayHaveSlots(view)) return iterableOrObject(v);
   if (has(mapSize, v)) return "map";
   if (has(setSize, v)) return "set";
   if (has(dateGetTime, v)) return "date";
@@ -174,6 +203,10 @@ function brandOf(v: Any, view: View): Brand {
       return "boxed";
     }
   }
+  return iterableOrObject(v);
+}
+
+function iterableOrObject(v: Any): Brand {
   return typeof attempt(() => v[SymbolIterator]) === "function" ? "iterable" : "object";
 }
 
@@ -254,9 +287,22 @@ function readProps(v: Any, view: View, r: Reader): void {
 /** The own property `key` of a view, if it has one. */
 export function propOf(view: View, key: PropertyKey): Prop | undefined {
   const props = view.props;
-  for (let i = 0; i < props.length; i++) if ((props[i] as Prop).key === key) return props[i];
-  return undefined;
+  if (props.length <= INDEX_AFTER) {
+    for (let i = 0; i < props.length; i++) if ((props[i] as Prop).key === key) return props[i];
+    return undefined;
+  }
+  // A scan per lookup made comparing two arrays quadratic (20,000 items: seconds).
+  let index = view.index;
+  if (index === undefined) {
+    index = new MapCtor<PropertyKey, Prop>();
+    for (let i = 0; i < props.length; i++) apply(mapSetOwn, index, [(props[i] as Prop).key, props[i]]);
+    view.index = index;
+  }
+  return apply(mapGetOwn, index, [key]) as Prop | undefined;
 }
+
+/** Views with more own properties than this get an index by key on their first lookup. */
+const INDEX_AFTER = 8;
 
 /** The view's own enumerable keys (strings, then symbols), as Object.keys and Jest list them. */
 export function enumerableKeys(view: View, symbols: boolean): PropertyKey[] {

@@ -125,11 +125,11 @@ describe("isolated-vm engine: grading sessions in pooled isolates", () => {
   });
 });
 
-describe("isolated-vm engine: grading cells run synchronously first", () => {
-  // No tools: such a grading session is deterministic, so a cut cell can be redone exactly.
-  const SYNC = sessionConfig({ grading: true, seed: 3, toolNames: [] }, 32 * MiB);
-  // The same session with a tool never takes the synchronous path: the reference.
-  const ASYNC = sessionConfig({ grading: true, seed: 3, toolNames: ["echo"] }, 32 * MiB);
+describe("isolated-vm engine: cells run synchronously first", () => {
+  // A virtual clock: the session is deterministic, so a cut cell can be redone exactly.
+  const SYNC = sessionConfig({ grading: true, seed: 3 }, 32 * MiB);
+  // The same session with a real clock never takes the synchronous path: the reference.
+  const ASYNC = sessionConfig({ grading: true, seed: 3, realTime: true }, 32 * MiB);
   // Far longer than a synchronous slice on any machine (hundreds of ms of CPU).
   const SLOW = "let s = 0; for (let i = 0; i < 3e8; i++) s += i % 7;";
   const FIRST = `globalThis.trail = [Math.random()]; console.log("first");`;
@@ -178,5 +178,36 @@ describe("isolated-vm engine: grading cells run synchronously first", () => {
     expect(synced[1]?.stdout).toBe("slow\n");
     expect(synced[4]?.reports.filter(([kind]) => kind === "test")).toHaveLength(3);
     expect(engine.stats().restarts).toBe(0);
+  });
+
+  it("sends a tool call made in a slice that was cut once, and no longer cuts a session that called a tool", async () => {
+    await using engine = oneProcess();
+    for (const grading of [true, false]) {
+      const calls: string[] = [];
+      const tool = async (name: string, args: string) => {
+        calls.push(args);
+        return echoTool(name, args);
+      };
+      const session = await engine.createSession(sessionConfig({ grading }), tool);
+      const before = (await engine.workerStats())[0]?.sliceRedos ?? -1;
+      // Called before the cut: held, dropped with the cut slice, made again by the redo.
+      const first = await session.run(
+        cell(`const p = echo("one"); ${SLOW} return { value: (await p).args };`),
+      );
+      expect(first.runnerResult?.value).toBe("'one'");
+      expect(calls).toEqual(['"one"']);
+      expect((await engine.workerStats())[0]?.sliceRedos).toBe(before + 1);
+      // A fresh session: its first cell's call goes out, so a slow cell after it is never cut.
+      const next = await engine.createSession(sessionConfig({ grading }), tool);
+      expect((await next.run(cell(`await echo("two");`))).status).toBe("completed");
+      const slow = await next.run(
+        cell(`${SLOW} globalThis.s = s; return { value: (await echo("three")).args };`),
+      );
+      expect(slow.runnerResult?.value).toBe("'three'");
+      expect(calls).toEqual(['"one"', '"two"', '"three"']);
+      expect((await engine.workerStats())[0]?.sliceRedos).toBe(before + 1);
+      await session.dispose();
+      await next.dispose();
+    }
   });
 });

@@ -134,6 +134,27 @@ describe.each(["isolated-vm", "quickjs"] as EngineName[])("gradeProgram: %s", (e
     expect(liveSandboxCount()).toBe(0);
   });
 
+  it("a correct solution with a big result passes: comparing big values is linear, not quadratic", async () => {
+    // 20,000 items made comparisons time out (a scan per key, nine throws per object read).
+    const program = `function make(n) {
+      return {
+        list: Array.from({ length: n }, (_, i) => (i * 7919) % 20011),
+        keyed: Object.fromEntries(Array.from({ length: n }, (_, i) => ["k" + i, i])),
+        map: new Map(Array.from({ length: n }, (_, i) => [i, "v" + i])),
+        set: new Set(Array.from({ length: n }, (_, i) => "s" + i)),
+        rows: Array.from({ length: n / 4 }, (_, i) => ({ id: i, tags: ["a", i] })),
+      };
+    }`;
+    const jest = `test("big", () => { for (const [k, v] of Object.entries(make(20000))) expect(make(20000)[k]).toEqual(v); });`;
+    const node = `const assert = require("assert"); const a = make(20000), b = make(20000);
+      for (const k of Object.keys(a)) assert.deepStrictEqual(a[k], b[k]);`;
+    for (const tests of [jest, node]) {
+      const r = await gradeProgram({ program, tests, language: "js", engine, limits: { timeoutMs: 20_000 } });
+      expect(r.reason).toBeUndefined();
+      expect(r.passed).toBe(true);
+    }
+  });
+
   it("a wrong solution fails with a reason", async () => {
     const r = await grade(WRONG);
     expect(r).toMatchObject({ passed: false, infra: false });

@@ -25,11 +25,13 @@ import {
 } from "./child-run.ts";
 import type { SparePool } from "./child-spares.ts";
 import {
+  CALLED_TOOLS,
+  type HeldCalls,
+  MAX_SYNC_SESSION_CELLS,
   MAX_SYNC_SESSION_MS,
   runSyncSlice,
   SLICE_EXPIRED,
   syncSlices,
-  WAITS_FOR_TOOLS,
 } from "./child-sync.ts";
 import { type ChildSessionConfig, FINISH_BUDGET_MS, memoryLimitMb } from "./protocol.ts";
 
@@ -69,18 +71,18 @@ export class ChildSession implements BridgeTarget {
   private disposed = false;
   /**
    * The cells run so far, while this session may run cells synchronously first (child-sync.ts):
-   * a grading session without tools, every cell so far ended normally. undefined otherwise.
+   * no real clock, no tool call sent yet, every cell so far ended normally. undefined otherwise.
    */
   private replayable: CellRequest[] | undefined;
   private syncSpentMs = 0;
+  private held: Array<[rid: number, cid: number, name: string, argsJson: string]> | undefined;
 
   private constructor(sid: number, config: ChildSessionConfig, spares: SparePool, sink: ToolCallSink) {
     this.sid = sid;
     this.config = config;
     this.spares = spares;
     this.sendToolCall = sink;
-    const { grading, realTime, toolNames } = config.preludeConfig;
-    if (grading && !realTime && toolNames.length === 0) this.replayable = [];
+    if (!config.preludeConfig.realTime) this.replayable = [];
   }
 
   static async create(
@@ -104,9 +106,26 @@ export class ChildSession implements BridgeTarget {
     if (argsJson.length > MAX_TOOL_ARGS_BYTES) throw new Error("tool arguments too large");
     const cid = this.nextCid++;
     run.pending.add(cid);
-    this.sendToolCall(this.sid, run.rid, cid, name, argsJson);
+    if (this.held !== undefined) this.held.push([run.rid, cid, name, argsJson]);
+    else this.sendToolCall(this.sid, run.rid, cid, name, argsJson);
     return cid;
   }
+
+  /** Holds the tool calls of a synchronous call into the isolate (see child-sync.ts). */
+  private readonly heldCalls: HeldCalls = {
+    hold: () => {
+      this.held = [];
+    },
+    release: (cut) => {
+      const held = this.held ?? [];
+      this.held = undefined;
+      if (cut || held.length === 0) return false;
+      // Sent: a redo would make them a second time, so this session's cells run async from now.
+      this.replayable = undefined;
+      for (const [rid, cid, name, argsJson] of held) this.sendToolCall(this.sid, rid, cid, name, argsJson);
+      return true;
+    },
+  };
 
   report(kind: string, data: string): void {
     this.current?.report(kind, data);
@@ -153,7 +172,9 @@ export class ChildSession implements BridgeTarget {
     outcome ??= await this.execute(sb, req, clock, run);
     this.syncSpentMs += clock.elapsedMs();
     const replayable = outcome.status === "completed" || outcome.status === "compile_error";
-    if (replayable && this.syncSpentMs < MAX_SYNC_SESSION_MS) this.replayable?.push(req);
+    const within =
+      this.syncSpentMs < MAX_SYNC_SESSION_MS && (this.replayable?.length ?? 0) < MAX_SYNC_SESSION_CELLS;
+    if (replayable && within) this.replayable?.push(req);
     else this.replayable = undefined;
     return { outcome, sb, clock };
   }
@@ -167,11 +188,10 @@ export class ChildSession implements BridgeTarget {
   ): Promise<Outcome | typeof SLICE_EXPIRED | undefined> {
     if (!PLAIN_FILENAME.test(req.filename)) return undefined;
     const options = JSON.stringify(req.cellOptions);
-    const first = runSyncSlice(sb, withSourceUrl(req), options, req.filename, clock);
+    const first = runSyncSlice(sb, withSourceUrl(req), options, req.filename, clock, this.heldCalls);
     if (first === NOT_EVALUATED) return undefined;
-    if (first !== WAITS_FOR_TOOLS) return first;
-    this.replayable = undefined;
-    return this.pollLoop(sb, clock, run, "tools");
+    if (first !== CALLED_TOOLS) return first;
+    return this.pollLoop(sb, clock, run, AFTER_BEGIN_SKIPPED);
   }
 
   /**

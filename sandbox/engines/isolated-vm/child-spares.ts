@@ -97,7 +97,9 @@ export class SparePool {
       return { ready: Promise.reject(new Error(`unknown prelude ${key}`)), deferrable: false, hurry: noop };
     }
     const configJson = JSON.stringify(config);
-    const borrowed = this.borrow(prelude, key, memoryLimitMb, config, configJson);
+    const borrowed = config.grading
+      ? this.borrow(prelude, key, memoryLimitMb, config, configJson)
+      : undefined;
     if (borrowed !== undefined) return { ready: Promise.resolve(borrowed), deferrable: true, hurry: noop };
     const kind = this.touch(key, memoryLimitMb);
     this.note(kind, configJson, config.realTime !== true);
@@ -105,6 +107,11 @@ export class SparePool {
     const blank = installed === undefined ? kind.blanks.pop() : undefined;
     this.refill(kind, prelude);
     if (installed !== undefined) return { ready: Promise.resolve(installed), deferrable: true, hurry: noop };
+    // No spare left (a burst of resets, a fork into many children): a fresh context in a pooled
+    // isolate costs ~1 ms where building an isolate costs ~15.
+    const fallback =
+      blank === undefined ? this.borrow(prelude, key, memoryLimitMb, config, configJson) : undefined;
+    if (fallback !== undefined) return { ready: Promise.resolve(fallback), deferrable: true, hurry: noop };
     const shape = shapeOf(config);
     const deferrable = blank !== undefined && shape !== undefined && prelude.proven.has(shape);
     // A deferred install waits a moment (or for the session's first run): started at once it
@@ -139,8 +146,9 @@ export class SparePool {
   }
 
   /**
-   * Grading sessions are short and their configs repeat (a real clock would start at snapshot
-   * time, so those are built as usual): they borrow a pooled isolate and get a fresh context.
+   * A pooled isolate with a fresh context (child-snapshots.ts): always for grading sessions, which
+   * are short, and for others when no spare is warm. Not with a real clock, which would start at
+   * snapshot time: those are built as usual.
    */
   private borrow(
     prelude: Prelude,
@@ -149,7 +157,7 @@ export class SparePool {
     config: PreludeConfig,
     configJson: string,
   ): Installed | undefined {
-    if (!config.grading || config.realTime) return undefined;
+    if (config.realTime) return undefined;
     try {
       return this.snapshots.borrow(prelude.source, key, memoryLimitMb, configJson);
     } catch {
