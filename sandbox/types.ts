@@ -35,9 +35,11 @@ export interface Limits {
  *   there after the session's earlier cells: the cell's own doing, scored like any failure
  * - infra: the sandbox itself failed (a process died or wedged, and the cell did not reproduce it
  *   alone); never the model's fault
+ * - type: the environment's type check (typecheck "enforce") refused the cell; it did not run
  */
 export type ErrorKind =
   | "syntax"
+  | "type"
   | "runtime"
   | "timeout"
   | "memory"
