@@ -104,8 +104,11 @@ export function registerCell(filename: string, display: string, positions: CellP
   pending = cell;
 }
 
-/** Passed to the cell body, whose header calls it before the agent's code (see CELL_MARK). */
-export function cellMark(): void {
+/**
+ * Passed to the cell body, whose header calls it before the agent's code (see CELL_MARK). The agent
+ * can reach it (a parameter of its cell): frozen, and a no-op once the header has called it.
+ */
+export const cellMark = O.freeze((): void => {
   const cell = pending;
   pending = undefined;
   if (cell === undefined || captureStackTrace === undefined) return;
@@ -116,7 +119,7 @@ export function cellMark(): void {
     void holder.stack;
   } catch {}
   learning = undefined;
-}
+});
 
 /** The stack the host gets for an error: the engine's positions, when the hook made `stack`. */
 export function rawStackOf(error: unknown, stack: unknown): unknown {

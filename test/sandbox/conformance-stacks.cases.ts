@@ -85,12 +85,13 @@ export const stackCases: ConformanceCase[] = [
     },
   },
   {
-    name: "the stack hook is not the agent's: Error.prepareStackTrace cannot be replaced",
+    name: "the stack hook is not the agent's: Error.prepareStackTrace cannot be replaced, the cell mark is inert",
     async run(sb) {
       const r = await sb.run(
-        "'use strict';\nlet replaced = 'no';\ntry { Error.prepareStackTrace = () => 'mine'; replaced = 'yes'; } catch { }\nconst e = new Error('z');\nconsole.log(e.stack);\n[replaced, e.stack.includes('mine')]",
+        "'use strict';\nlet replaced = 'no';\ntry { Error.prepareStackTrace = () => 'mine'; replaced = 'yes'; } catch { }\nconst e = new Error('z');\nconsole.log(e.stack);\n__codeact_cell__();\n[replaced, e.stack.includes('mine'), Object.isFrozen(__codeact_cell__)]",
       );
-      expect(r.value).toBe("[ 'no', false ]");
+      // The cell mark the header calls is the agent's to see, but frozen and inert afterwards.
+      expect(r.value).toBe("[ 'no', false, true ]");
       expect(frames(r.stdout)).toEqual(["cell-1.js:4"]);
     },
   },
