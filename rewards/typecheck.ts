@@ -74,7 +74,51 @@ const optionsSchema = z.strictObject({
   nonCodeScore: z.number().finite().default(0),
 });
 type TypeCheckConfig = z.output<typeof optionsSchema>;
-export type TypeChecksOptions = z.input<typeof optionsSchema>;
+
+/**
+ * Options of {@link TypeChecks} and {@link typeCheckCell} (validated strictly: an unknown key is an error).
+ * @example
+ * ```ts
+ * new TypeChecks({ mode: "fraction", tools: ["read_file"], ignoreCodes: [] });
+ * ```
+ */
+export interface TypeChecksOptions {
+  /**
+   * "all": a cell with a type error scores 0; "fraction": 1 - (lines with an error / non-blank lines).
+   * @default "all"
+   */
+  mode?: "all" | "fraction";
+  /**
+   * The compiler's `strict`.
+   * @default true
+   */
+  strict?: boolean;
+  /**
+   * Tool names declared as `(args?: any) => Promise<any>` functions (JS identifiers).
+   * @default []
+   */
+  tools?: string[];
+  /**
+   * More ambient declarations (.d.ts text) the cells may use.
+   * @default ""
+   */
+  extraDeclarations?: string;
+  /**
+   * TypeScript error numbers not held against a cell.
+   * @default DEFAULT_IGNORED_CODES ([2304, 2552]: names earlier cells may have declared)
+   */
+  ignoreCodes?: number[];
+  /**
+   * Score of an action without code (a tool call).
+   * @default 0
+   */
+  nonCodeScore?: number;
+}
+
+// The interface is what users read; this keeps it and the schema from drifting apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesOptions: Same<Required<TypeChecksOptions>, Required<z.input<typeof optionsSchema>>> = true;
+void schemaMatchesOptions;
 
 type TypeScript = typeof ts;
 let compiler: Promise<TypeScript> | undefined;

@@ -39,24 +39,65 @@ import type {
   TypecheckMode,
 } from "./types.ts";
 
+/**
+ * Options of `new CodeActEnv(options)`.
+ * @example
+ * ```ts
+ * await using env = new CodeActEnv({ engine: "quickjs", maxSteps: 20, typecheck: "report" });
+ * await env.reset({ seed: 1 });
+ * const step = await env.step({ code: "const n: number = 1; n + 1" });
+ * ```
+ */
 export interface EnvOptions {
+  /**
+   * The sandbox engine of every episode.
+   * @default "isolated-vm"
+   */
   engine?: EngineName;
-  /** Tasks that `reset({task_id})` can pick. */
+  /**
+   * Tasks that `reset({task_id})` can pick.
+   * @default no suite (reset without a task)
+   */
   suite?: Suite;
-  /** Custom tools, available as call_tool actions and as async functions in cells. */
+  /**
+   * Custom tools, available as call_tool actions and as async functions in cells.
+   * @default []
+   */
   tools?: readonly ToolDefinition[];
-  /** The per-episode in-memory file store tools (read_file, write_file, list_files, delete_file). Default true. */
+  /**
+   * The per-episode in-memory file store tools (read_file, write_file, list_files, delete_file).
+   * @default true
+   */
   builtinTools?: boolean;
+  /**
+   * Sandbox limits over the sandbox's defaults.
+   * @default DEFAULT_LIMITS
+   */
   limits?: Partial<Limits>;
-  /** Step budget of an episode (a task's `max_steps` wins). Default 50. */
+  /**
+   * Step budget of an episode (a task's `max_steps` wins).
+   * @default 50
+   */
   maxSteps?: number;
-  /** Default seed when reset gives none. Default 0. */
+  /**
+   * Seed when reset gives none.
+   * @default 0
+   */
   seed?: number;
-  /** Rubric of an episode; default: gate on compiling, then the fraction of hidden tests passed. */
+  /**
+   * Rubric of an episode.
+   * @default defaultRubricFor: gate on compiling, then the fraction of hidden tests passed
+   */
   rubric?: RubricFactory;
-  /** When to run a task's hidden tests: after every code step (default) or only on submit. */
+  /**
+   * When to run a task's hidden tests: after every code step or only on submit.
+   * @default "every_step"
+   */
   grade?: "every_step" | "on_submit";
-  /** Timeout of one direct tool call. Default 30 s. */
+  /**
+   * Timeout of one direct tool call.
+   * @default 30000
+   */
   toolTimeoutMs?: number;
   /**
    * Type checking of TS cells when reset does not say (see TypecheckMode).
