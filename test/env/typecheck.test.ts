@@ -136,6 +136,22 @@ describe("typecheck enforce", () => {
   });
 });
 
+describe("fork", () => {
+  it("a forked episode keeps the type checking mode and knows the names the parent's cells declared", async () => {
+    await using env = new CodeActEnv({ engine: "isolated-vm" });
+    await env.reset({ typecheck: "enforce" });
+    await steps(env, ["const base: number = 40;"]);
+    const [child] = await env.fork(1);
+    try {
+      const obs = await steps(child as CodeActEnv, ["base + 2", "const s: string = base;"]);
+      expect(obs[0]).toMatchObject({ exit_code: 0, value: "42", diagnostics: [] });
+      expect(obs[1]).toMatchObject({ exit_code: 1, error: { kind: "type", line: 1, column: 7 } });
+    } finally {
+      await child?.close();
+    }
+  });
+});
+
 describe("over the wire", () => {
   it("reset's typecheck and the observation's diagnostics travel over /ws; a bad mode is named", async () => {
     await using server = await startServer();
