@@ -23,11 +23,17 @@ export {
 } from "./trajectory.ts";
 export {
   DEFAULT_IGNORED_CODES,
+  loadTypeScript,
+  readLib,
   SANDBOX_GLOBALS_DTS,
+  SANDBOX_GLOBALS_FILE,
+  sandboxCompilerOptions,
+  sharedSourceFile,
   type TypeCheckResult,
   TypeChecks,
   type TypeChecksOptions,
   typeCheckCell,
+  typeScriptRequested,
 } from "./typecheck.ts";
 export type {
   Json,

@@ -74,14 +74,64 @@ const optionsSchema = z.strictObject({
   nonCodeScore: z.number().finite().default(0),
 });
 type TypeCheckConfig = z.output<typeof optionsSchema>;
-export type TypeChecksOptions = z.input<typeof optionsSchema>;
+
+/**
+ * Options of {@link TypeChecks} and {@link typeCheckCell} (validated strictly: an unknown key is an error).
+ * @example
+ * ```ts
+ * new TypeChecks({ mode: "fraction", tools: ["read_file"], ignoreCodes: [] });
+ * ```
+ */
+export interface TypeChecksOptions {
+  /**
+   * "all": a cell with a type error scores 0; "fraction": 1 - (lines with an error / non-blank lines).
+   * @default "all"
+   */
+  mode?: "all" | "fraction";
+  /**
+   * The compiler's `strict`.
+   * @default true
+   */
+  strict?: boolean;
+  /**
+   * Tool names declared as `(args?: any) => Promise<any>` functions (JS identifiers).
+   * @default []
+   */
+  tools?: string[];
+  /**
+   * More ambient declarations (.d.ts text) the cells may use.
+   * @default ""
+   */
+  extraDeclarations?: string;
+  /**
+   * TypeScript error numbers not held against a cell.
+   * @default DEFAULT_IGNORED_CODES ([2304, 2552]: names earlier cells may have declared)
+   */
+  ignoreCodes?: number[];
+  /**
+   * Score of an action without code (a tool call).
+   * @default 0
+   */
+  nonCodeScore?: number;
+}
+
+// The interface is what users read; this keeps it and the schema from drifting apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesOptions: Same<Required<TypeChecksOptions>, Required<z.input<typeof optionsSchema>>> = true;
+void schemaMatchesOptions;
 
 type TypeScript = typeof ts;
 let compiler: Promise<TypeScript> | undefined;
 
-function loadCompiler(): Promise<TypeScript> {
+/** The TypeScript compiler, imported on first use (~0.4 s): whoever never type-checks never loads it. */
+export function loadTypeScript(): Promise<TypeScript> {
   compiler ??= import("typescript").then((module) => module.default);
   return compiler;
+}
+
+/** Whether the compiler has been asked for (tests assert that type checking "off" costs nothing). */
+export function typeScriptRequested(): boolean {
+  return compiler !== undefined;
 }
 
 const CELL = "/cell.ts";
@@ -92,7 +142,8 @@ const sharedFiles = new Map<string, ts.SourceFile>();
 const MAX_GLOBALS_FILES = 32;
 const globalsKeys: string[] = [];
 
-function compilerOptions(ts: TypeScript, strict: boolean): ts.CompilerOptions {
+/** How a sandbox cell is checked: es2022 lib, no Node or DOM types, nothing resolved from disk. */
+export function sandboxCompilerOptions(ts: TypeScript, strict: boolean): ts.CompilerOptions {
   return {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
@@ -123,7 +174,23 @@ function sharedFile(
   return file;
 }
 
-function readLib(fileName: string): string | undefined {
+/**
+ * A lib .d.ts (or the globals declaration `globalsText`, under `/sandbox-globals.d.ts`) as a parsed
+ * SourceFile shared by every program of the process, so each lib is parsed and bound once.
+ */
+export function sharedSourceFile(
+  ts: TypeScript,
+  fileName: string,
+  globalsText: string,
+): ts.SourceFile | undefined {
+  if (fileName === GLOBALS) return sharedFile(ts, `${GLOBALS}#${globalsText}`, () => globalsText);
+  return sharedFile(ts, fileName, () => readLib(fileName));
+}
+
+/** The globals declaration's file name in a program (see sharedSourceFile). */
+export const SANDBOX_GLOBALS_FILE = GLOBALS;
+
+export function readLib(fileName: string): string | undefined {
   try {
     return readFileSync(fileName, "utf8");
   } catch {
@@ -132,14 +199,9 @@ function readLib(fileName: string): string | undefined {
 }
 
 function createHost(ts: TypeScript, cell: ts.SourceFile, globalsText: string): ts.CompilerHost {
-  const globalsKey = `${GLOBALS}#${globalsText}`;
   const libDir = dirname(ts.getDefaultLibFilePath({}));
   return {
-    getSourceFile: (fileName) => {
-      if (fileName === CELL) return cell;
-      if (fileName === GLOBALS) return sharedFile(ts, globalsKey, () => globalsText);
-      return sharedFile(ts, fileName, () => readLib(fileName));
-    },
+    getSourceFile: (fileName) => (fileName === CELL ? cell : sharedSourceFile(ts, fileName, globalsText)),
     getDefaultLibFileName: () => join(libDir, "lib.es2022.d.ts"),
     getDefaultLibLocation: () => libDir,
     writeFile: () => {},
@@ -162,7 +224,7 @@ export interface TypeCheckResult {
 
 /** Type-checks one TS cell against the sandbox globals (plus `tools` and `extraDeclarations`). */
 export async function typeCheckCell(code: string, config: TypeChecksOptions = {}): Promise<TypeCheckResult> {
-  const ts = await loadCompiler();
+  const ts = await loadTypeScript();
   const { strict, tools, extraDeclarations, ignoreCodes } = parseStrict(
     optionsSchema,
     config,
@@ -174,7 +236,7 @@ export async function typeCheckCell(code: string, config: TypeChecksOptions = {}
   const globalsText = `${SANDBOX_GLOBALS_DTS}\n${toolDeclarations.join("\n")}\n${extraDeclarations}`;
   const program = ts.createProgram({
     rootNames: [CELL, GLOBALS],
-    options: compilerOptions(ts, strict),
+    options: sandboxCompilerOptions(ts, strict),
     host: createHost(ts, cell, globalsText),
   });
   const syntactic = program.getSyntacticDiagnostics(cell);

@@ -23,8 +23,9 @@
  *
  * runner (methods on an object living inside the sandbox):
  *   - `begin(fn, cellOptionsJson)` — `fn` is the completion value of the cell script (an async
- *     function: the cell body). Resets the cell's output buffers and starts the body, then the
- *     cell's registered tests. Returns nothing.
+ *     function: the cell body). Resets the cell's output buffers and starts the body, called with
+ *     the prelude's cell mark (rewrite.ts CELL_MARK), then the cell's registered tests. Returns
+ *     nothing.
  *   - `poll(): "done" | "timer" | "tools" | "stuck"` — "done": body and tests settled; "timer": a
  *     virtual timer was fired (poll again); "tools": waiting for host tool calls (resolve one or
  *     more, then poll again); "stuck": nothing can make progress (the runner records an error).
@@ -36,6 +37,7 @@
  * (isolated-vm does it after every call; QuickJS needs `executePendingJobs`).
  */
 
+import type { CellPositions } from "./positions.ts";
 import type { TestReport } from "./types.ts";
 
 /** JSON passed to the prelude's `install`. */
@@ -53,6 +55,10 @@ export interface CellOptions {
   outputLimitBytes: number;
   /** The filename the cell script was compiled with (used to cut prelude frames from stacks). */
   filename: string;
+  /** The name stacks read in the sandbox show for the cell ("cell-3.ts"); default `filename`. */
+  displayName?: string;
+  /** Positions of the agent's source (sandbox/positions.ts); without them frames stay as they are. */
+  positions?: CellPositions;
 }
 
 /** JSON returned by `runner.finish()`. Stacks are unmapped (positions in the generated script). */

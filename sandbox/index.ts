@@ -1,11 +1,24 @@
 export { type BenchRow, benchSandbox } from "./bench.ts";
-export type { Engine, EngineStats } from "./engine.ts";
+export type {
+  CellOptions,
+  CellRequest,
+  Engine,
+  EngineSession,
+  EngineSessionConfig,
+  EngineStats,
+  PreludeConfig,
+  RawCellResult,
+  RawStatus,
+  RunnerResult,
+  ToolCallback,
+} from "./engine.ts";
 export { ENGINE_NAMES, engineStats, getEngine, liveSandboxCount, shutdownEngines } from "./engines.ts";
 export { CodeActError, type ErrorCode, isCodeActError } from "./errors.ts";
 export { type GradeInput, type GradeResult, gradeProgram, type ProgramStep } from "./grade.ts";
 export { DEFAULT_LIMITS, mergeLimits, validateLimits } from "./options.ts";
+export type { CellPositions } from "./positions.ts";
 export { createSandbox } from "./session.ts";
-export { type TranspileResult, transpile } from "./transpile.ts";
+export { type TranspileFail, type TranspileOk, type TranspileResult, transpile } from "./transpile.ts";
 export type {
   EngineName,
   ErrorKind,

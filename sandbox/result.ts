@@ -10,6 +10,7 @@ import type { ErrorKind, ExecError, ExecResult, Limits, Usage } from "./types.ts
 export const EXIT_CODES: Readonly<Record<ErrorKind | "ok", number>> = {
   ok: 0,
   syntax: 1,
+  type: 1,
   runtime: 1,
   output_limit: 1,
   source_limit: 1,

@@ -16,6 +16,7 @@
  */
 import { type Node, Parser, type Pattern, type Program, type Statement } from "acorn";
 import MagicString from "magic-string";
+import { type CellPositions, editedPositions, headerOnlyPositions } from "./positions.ts";
 import { createPositionMapper, type PositionMapper } from "./sourcemap.ts";
 import type { TranspileOk } from "./transpile.ts";
 import type { ExecError } from "./types.ts";
@@ -35,6 +36,8 @@ export interface RewriteOk {
   /** Top-level names the cell declares (hoisted onto the global object). */
   declared: string[];
   mapper: PositionMapper;
+  /** What the prelude needs to show stacks the cell reads itself at the agent's lines. */
+  positions: CellPositions;
 }
 export interface RewriteFail {
   ok: false;
@@ -87,14 +90,15 @@ function rewriteUncached(input: TranspileOk, strictOption: boolean): RewriteResu
   if (!plan.edits) {
     const code = `${header}\n${input.code}\n})`;
     const mapper = createPositionMapper({ esbuildMap: input.map, headerLines: 1, bodyLines });
-    return { ok: true, code, declared: plan.declared, mapper };
+    return { ok: true, code, declared: plan.declared, mapper, positions: headerOnlyPositions(input.map) };
   }
   const ms = new MagicString(input.code);
   applyEdits(ms, program, plan);
   ms.prepend(`${header}\n`);
   ms.append("\n})");
   const mapper = createPositionMapper({ esbuildMap: input.map, headerLines: 1, bodyLines, edited: ms });
-  return { ok: true, code: ms.toString(), declared: plan.declared, mapper };
+  const positions = editedPositions(ms, input.map);
+  return { ok: true, code: ms.toString(), declared: plan.declared, mapper, positions };
 }
 
 interface Plan {
@@ -217,10 +221,19 @@ function publishFunctions(names: readonly string[]): string {
   return `for(const[n,v]of[${pairs}]){const d=Object.getOwnPropertyDescriptor(globalThis,n);if(!d||d.configurable)Object.defineProperty(globalThis,n,{value:v,writable:true,configurable:true});else if(d.writable&&"value"in d)globalThis[n]=v;}`;
 }
 
+/**
+ * The name of the cell body's one parameter: the runner passes a function the header calls first,
+ * so the prelude learns which script is this cell's before any of the agent's code runs (see
+ * prelude/stack.ts: a frame claiming a cell's filename from elsewhere, e.g. code given to eval
+ * with a `//# sourceURL=`, is then told apart). Calling it again later does nothing.
+ */
+export const CELL_MARK = "__codeact_cell__";
+
 /** One line, so that the fast path maps by a line offset. */
 function buildHeader(declared: string[], strict: boolean, published: readonly string[] = []): string {
   const vars = declared.length > 0 ? `var ${declared.join(", ")};` : "";
-  return `${vars}(async () => {${strict ? '"use strict";' : ""}${lockedCheck(declared)}${publishFunctions(published)}`;
+  const directive = strict ? '"use strict";' : "";
+  return `${vars}(async (${CELL_MARK}) => {${directive}${CELL_MARK}?.();${lockedCheck(declared)}${publishFunctions(published)}`;
 }
 
 /**

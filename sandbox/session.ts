@@ -164,7 +164,12 @@ export class SandboxSession implements Sandbox {
       filename,
       timeoutMs: limits.timeoutMs,
       cpuTimeMs: limits.cpuTimeMs,
-      cellOptions: { outputLimitBytes: limits.outputLimitBytes, filename },
+      cellOptions: {
+        outputLimitBytes: limits.outputLimitBytes,
+        filename,
+        displayName: `cell-${n}.${language}`,
+        positions: rewritten.positions,
+      },
     };
     let raw: RawCellResult;
     let crashed: string | undefined;

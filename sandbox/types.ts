@@ -7,18 +7,44 @@ export type EngineName = "isolated-vm" | "quickjs";
 export type Language = "js" | "ts";
 
 /** Hard limits of one cell. Session defaults, overridable per run. */
+/**
+ * Hard limits of a sandbox session and its cells (each field validated within sane bounds; a
+ * partial object is merged over DEFAULT_LIMITS).
+ * @example
+ * ```ts
+ * const sandbox = await createSandbox({ limits: { timeoutMs: 2_000, memoryLimitBytes: 64 * 1024 * 1024 } });
+ * ```
+ */
 export interface Limits {
-  /** Wall-clock time of one cell, including time spent awaiting host tools. */
+  /**
+   * Wall-clock time of one cell, including time spent awaiting host tools.
+   * @default 5000
+   */
   timeoutMs: number;
-  /** CPU time of one cell (the sandbox's own thread). */
+  /**
+   * CPU time of one cell (the sandbox's own thread).
+   * @default 5000
+   */
   cpuTimeMs: number;
-  /** Heap of the session (isolate heap / QuickJS runtime). Past it the session is replaced. */
+  /**
+   * Heap of the session (isolate heap / QuickJS runtime). Past it the session is replaced.
+   * @default 134217728 (128 MiB)
+   */
   memoryLimitBytes: number;
-  /** stdout + stderr of one cell; past it output is cut with a marker and the cell is stopped. */
+  /**
+   * stdout + stderr of one cell; past it output is cut with a marker and the cell is stopped.
+   * @default 1048576 (1 MiB)
+   */
   outputLimitBytes: number;
-  /** Size of one cell's source text (UTF-8 bytes) before transpiling. */
+  /**
+   * Size of one cell's source text (UTF-8 bytes) before transpiling.
+   * @default 262144 (256 KiB)
+   */
   maxSourceBytes: number;
-  /** Native stack available to sandboxed code: bounds call depth (deep recursion, deep JSON). */
+  /**
+   * Native stack available to sandboxed code: bounds call depth (deep recursion, deep JSON).
+   * @default 1048576 (1 MiB)
+   */
   maxStackBytes: number;
 }
 
@@ -35,9 +61,11 @@ export interface Limits {
  *   there after the session's earlier cells: the cell's own doing, scored like any failure
  * - infra: the sandbox itself failed (a process died or wedged, and the cell did not reproduce it
  *   alone); never the model's fault
+ * - type: the environment's type check (typecheck "enforce") refused the cell; it did not run
  */
 export type ErrorKind =
   | "syntax"
+  | "type"
   | "runtime"
   | "timeout"
   | "memory"
@@ -107,27 +135,75 @@ export interface ExecResult {
 export type ToolHandler = (args: unknown) => unknown;
 export type ToolMap = Readonly<Record<string, ToolHandler>>;
 
+/**
+ * Options of `createSandbox`.
+ * @example
+ * ```ts
+ * await using sandbox = await createSandbox({ engine: "quickjs", seed: 7, tools: { echo: (args) => args } });
+ * const result = await sandbox.run("Math.random()");
+ * ```
+ */
 export interface SandboxOptions {
+  /**
+   * Which engine runs the cells.
+   * @default "isolated-vm"
+   */
   engine?: EngineName;
+  /**
+   * Limits over DEFAULT_LIMITS (see Limits).
+   * @default DEFAULT_LIMITS
+   */
   limits?: Partial<Limits>;
-  /** Seed of the session's Math.random (same seed, same numbers). Default 0. */
+  /**
+   * Seed of the session's Math.random (same seed, same numbers).
+   * @default 0
+   */
   seed?: number;
-  /** Date / performance.now from the real clock instead of the session's virtual clock. */
+  /**
+   * Date / performance.now from the real clock instead of the session's virtual clock.
+   * @default false
+   */
   realTime?: boolean;
-  /** Virtual clock start (epoch ms). Default 1_700_000_000_000. */
+  /**
+   * Virtual clock start (epoch ms).
+   * @default 1700000000000
+   */
   startTimeMs?: number;
+  /**
+   * Host tools, called from cells as `await name(args)` (JSON in, JSON out).
+   * @default {}
+   */
   tools?: ToolMap;
   /**
    * Grading mode: the prelude hardens the harness (non-writable globals, intrinsics captured at
    * start-up, integrity snapshot) and reports every test result to the host as it happens.
+   * @default false
    */
   grading?: boolean;
 }
 
+/**
+ * Options of one `Sandbox.run`.
+ * @example
+ * ```ts
+ * const result = await sandbox.run("const n: number = 2; n * 21", { language: "ts", limits: { timeoutMs: 1_000 } });
+ * ```
+ */
 export interface RunOptions {
+  /**
+   * Language of the cell.
+   * @default "js"
+   */
   language?: Language;
+  /**
+   * Limits of this cell over the session's.
+   * @default the session's limits
+   */
   limits?: Partial<Limits>;
-  /** Run the cell body in strict mode. */
+  /**
+   * Run the cell body in strict mode.
+   * @default false
+   */
   strict?: boolean;
 }
 

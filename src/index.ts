@@ -5,11 +5,23 @@
  */
 export * from "./env/index.ts";
 export {
+  type ChatClientOptions,
+  type ChatMessage,
+  type EpisodeTranscript,
   evalCommand,
+  type GradeOptions,
   gradeSample,
   gradeSamples,
   passAtK,
   runAgentEpisode,
+  type Sample,
   type SampleResult,
 } from "./eval/index.ts";
-export { createServer, type ServerConfig } from "./server/index.ts";
+export {
+  type BatchConfig,
+  type CodeActServer,
+  createServer,
+  type LogLevel,
+  type Profile,
+  type ServerConfig,
+} from "./server/index.ts";

@@ -40,7 +40,13 @@ export {
   type Suite,
   type TaskLoadError,
 } from "./loader.ts";
-export { stripExports, stripImports } from "./modules.ts";
+export {
+  type ExportInfo,
+  type ImportBinding,
+  type ParsedImport,
+  stripExports,
+  stripImports,
+} from "./modules.ts";
 export {
   type Completion,
   completionSchema,

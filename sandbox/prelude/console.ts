@@ -3,6 +3,7 @@ import { readClock } from "./clock.ts";
 import { inspect } from "./inspect.ts";
 import { A, type Any, errorMessage, isError, J, MapCtor, O, S } from "./intrinsics.ts";
 import { write } from "./output.ts";
+import { mapStackText } from "./stack.ts";
 import { formatTable } from "./table.ts";
 
 function formatOne(arg: unknown): string {
@@ -76,7 +77,9 @@ export function createConsole(): Record<string, unknown> {
   let indent = "";
   const counts = new MapCtor<string, number>();
   const timers = new MapCtor<string, number>();
-  const emit = (stream: "stdout" | "stderr", text: string): void => {
+  const emit = (stream: "stdout" | "stderr", printed: string): void => {
+    // QuickJS's stacks are written by the engine, with no hook: mapped here, as they are printed.
+    const text = mapStackText(printed);
     const lines = S.split(text, "\n");
     const body =
       indent === ""

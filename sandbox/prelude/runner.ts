@@ -25,7 +25,7 @@ import {
 } from "./intrinsics.ts";
 import { output, resetOutput } from "./output.ts";
 import { REPORT } from "./reports.ts";
-import { cleanStack } from "./stack.ts";
+import { cellMark, cleanStack, mapStackText, rawStackOf, registerCell } from "./stack.ts";
 import { guard, TestRun } from "./testrun.ts";
 import { clearAllTimers, fireNext, pendingTimers, uncaught } from "./timers.ts";
 import { abandonTools, pendingTools, resetToolCount, resolveTool } from "./tools.ts";
@@ -63,7 +63,8 @@ function errorInfo(e: unknown): ErrorInfo {
         name: clip(S.String((e as Any).name), BOUNDS.errorNameChars),
         message: clip(S.String((e as Any).message), BOUNDS.errorMessageChars),
       };
-      const stack = safeGet(e, "stack") ?? (e as Any).stack;
+      // The engine's positions: the host maps them (the cell's own reads get them mapped already).
+      const stack = rawStackOf(e, safeGet(e, "stack") ?? (e as Any).stack);
       if (typeof stack === "string")
         info.stack = clip(cleanStack(clip(stack, 4 * BOUNDS.errorStackChars)), BOUNDS.errorStackChars);
       return info;
@@ -141,11 +142,17 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
     resetToolCount();
     resetOutput(typeof options.outputLimitBytes === "number" ? options.outputLimitBytes : 1_000_000);
     resetAssertionState();
+    const filename = typeof options.filename === "string" ? options.filename : "";
+    registerCell(
+      filename,
+      typeof options.displayName === "string" ? options.displayName : filename,
+      options.positions,
+    );
     let p: Promise<Any>;
     try {
       if (typeof fn !== "function")
         throw new ErrorCtor("runner.begin: the cell script did not evaluate to a function");
-      p = promiseResolve(apply(fn as () => unknown, undefined, []));
+      p = promiseResolve(apply(fn as () => unknown, undefined, [cellMark]));
     } catch (e) {
       p = Promise.reject(e);
     }
@@ -154,7 +161,7 @@ export function createRunner(hooks: RunnerHooks): Record<string, unknown> {
       (result) => {
         if (myGen !== gen) return;
         const v = result !== null && typeof result === "object" ? safeGet(result, "value") : undefined;
-        if (v !== undefined) value = clip(inspect(v), BOUNDS.valueChars);
+        if (v !== undefined) value = clip(mapStackText(inspect(v)), BOUNDS.valueChars);
         bodyDone = true;
         runTests(myGen);
       },

@@ -7,13 +7,14 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { benchSandbox, CodeActError } from "../../sandbox/index.ts";
 import { benchFork } from "../env/bench.ts";
+import { benchTypecheck } from "../env/bench-typecheck.ts";
 import { type BenchRow, benchGrader } from "../eval/bench.ts";
 import { benchGradeHttp, benchServer } from "../server/index.ts";
 
 export const BENCH_HELP = `codeact-env bench — measure the sandbox, the grader and the server on this machine
 
 Usage:
-  codeact-env bench [--quick] [--only sandbox,grader,server,fork,batch] [--suites-dir ../shared/suites] [--json]
+  codeact-env bench [--quick] [--only sandbox,grader,server,fork,batch,typecheck] [--suites-dir ../shared/suites] [--json]
 
 Sandbox: trivial-cell step latency p50/p99 per engine, session create, cells/s with concurrent
 sessions, against new Function in the host (the floor) and one node -e process per cell.
@@ -21,9 +22,10 @@ Grader: HumanEval-X JS references graded by the pool of each engine vs one node 
 (same concurrency), and empty samples graded by the pool (the fixed cost of a sample).
 Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.
 Fork: CodeActEnv.fork(N) per child for 1, 10 and 50 cells of history and N = 1, 8, 64 (isolated-vm).
-Batch: HumanEval-X JS references graded over POST /grade vs in process (eval's grader), same run.`;
+Batch: HumanEval-X JS references graded over POST /grade vs in process (eval's grader), same run.
+Typecheck: TS type diagnostics (typecheck "report") per small cell of one episode, p50/p99.`;
 
-const PARTS = ["sandbox", "grader", "server", "fork", "batch"] as const;
+const PARTS = ["sandbox", "grader", "server", "fork", "batch", "typecheck"] as const;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -68,6 +70,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (existsSync(suitePath)) add("batch", await benchGradeHttp({ suitePath, quick }));
     else process.stderr.write(`bench: batch skipped: ${suitePath} not found (see --suites-dir)\n`);
   }
+  if (parts.has("typecheck")) add("typecheck", await benchTypecheck({ quick }));
   if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
   return 0;
 }

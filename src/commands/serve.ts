@@ -15,7 +15,8 @@ Usage:
   codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine isolated-vm|quickjs]
                     [--suite builtin|<file.jsonl>] [--format auto|task|humaneval|multipl-e|exercism]
                     [--max-sessions N] [--profile default|openenv-coding]
-                    [--idle-timeout-ms N] [--max-steps N] [--batch-concurrency N]
+                    [--idle-timeout-ms N] [--max-steps N] [--typecheck off|report|enforce]
+                    [--batch-concurrency N]
                     [--log-level debug|info|warn|error|silent] [--no-web]
                     [--resume-grace-ms N] [--ping-interval-ms N] [--shutdown-grace-ms N] [--replica-id NAME]
 
@@ -37,6 +38,9 @@ Options:
                      (for OpenEnv's typed CodingEnv client, which rejects unknown keys)
   --idle-timeout-ms  close sessions idle this long (default 600000)
   --max-steps        step budget of an episode (default 50; a task's max_steps wins)
+  --typecheck        type-check TS cells: off (default), report (diagnostics in the observation)
+                     or enforce (a cell with type errors is not run); reset's and a step's
+                     "typecheck" override it
   --batch-concurrency  /grade items and /run_code scripts in flight at once (default 4 per core)
   --log-level        JSON log lines on stderr at this level and above (default info)
   --no-web           do not serve the web page
@@ -63,6 +67,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       profile: { type: "string", default: "default" },
       "idle-timeout-ms": { type: "string", default: "600000" },
       "max-steps": { type: "string", default: "50" },
+      typecheck: { type: "string", default: "off" },
       "batch-concurrency": { type: "string", default: String(availableParallelism() * 4) },
       "log-level": { type: "string", default: "info" },
       "no-web": { type: "boolean", default: false },
@@ -84,6 +89,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const maxSessions = integer("--max-sessions", values["max-sessions"], 1, 100_000);
   const idleTimeoutMs = integer("--idle-timeout-ms", values["idle-timeout-ms"], 1000, 2 ** 31 - 1);
   const maxSteps = integer("--max-steps", values["max-steps"], 1, 100_000);
+  const typecheck = oneOf("--typecheck", values.typecheck, ["off", "report", "enforce"] as const);
   const batchConcurrency = integer("--batch-concurrency", values["batch-concurrency"], 1, 4096);
   const resumeGraceMs = integer("--resume-grace-ms", values["resume-grace-ms"], 0, 2 ** 31 - 1);
   const pingIntervalMs = integer("--ping-interval-ms", values["ping-interval-ms"], 100, 2 ** 31 - 1);
@@ -101,7 +107,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const server = createServer({
     host: values.host,
     port,
-    createEnv: () => new CodeActEnv({ engine, suite, maxSteps }),
+    createEnv: () => new CodeActEnv({ engine, suite, maxSteps, typecheck }),
     suite,
     maxSessions,
     profile,

@@ -8,6 +8,8 @@ import type { Action } from "./types.ts";
 
 const metadata = z.record(z.string(), z.unknown()).optional();
 
+export const typecheckModeSchema = z.enum(["off", "report", "enforce"]);
+
 /** Upper bound of a per-step timeout override; the session's limits still apply below it. */
 export const MAX_STEP_TIMEOUT_MS = 300_000;
 
@@ -22,6 +24,11 @@ export const codeActionSchema = z
       .max(MAX_STEP_TIMEOUT_MS)
       .optional()
       .describe("Wall-time limit of this cell in milliseconds (overrides the session default)"),
+    typecheck: typecheckModeSchema
+      .optional()
+      .describe(
+        "Type-check this TS cell: off, report (diagnostics in the observation) or enforce (a cell with type errors is not run); default: the episode's",
+      ),
     metadata,
   })
   .strict()

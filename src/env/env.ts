@@ -19,11 +19,14 @@ import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
 import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
 import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
+import { toolSignatures } from "./tool-signatures.ts";
 import { type ToolDefinition, ToolRegistry } from "./tools.ts";
+import { CellTypeChecker, formatRefusal } from "./typecheck.ts";
 import type {
   Action,
   CallToolAction,
   CallToolObservation,
+  CellDiagnostic,
   CodeAction,
   CodeObservation,
   Environment,
@@ -33,27 +36,74 @@ import type {
   ResetOptions,
   StepResult,
   ToolInfo,
+  TypecheckMode,
 } from "./types.ts";
 
+/**
+ * Options of `new CodeActEnv(options)`.
+ * @example
+ * ```ts
+ * await using env = new CodeActEnv({ engine: "quickjs", maxSteps: 20, typecheck: "report" });
+ * await env.reset({ seed: 1 });
+ * const step = await env.step({ code: "const n: number = 1; n + 1" });
+ * ```
+ */
 export interface EnvOptions {
+  /**
+   * The sandbox engine of every episode.
+   * @default "isolated-vm"
+   */
   engine?: EngineName;
-  /** Tasks that `reset({task_id})` can pick. */
+  /**
+   * Tasks that `reset({task_id})` can pick.
+   * @default no suite (reset without a task)
+   */
   suite?: Suite;
-  /** Custom tools, available as call_tool actions and as async functions in cells. */
+  /**
+   * Custom tools, available as call_tool actions and as async functions in cells.
+   * @default []
+   */
   tools?: readonly ToolDefinition[];
-  /** The per-episode in-memory file store tools (read_file, write_file, list_files, delete_file). Default true. */
+  /**
+   * The per-episode in-memory file store tools (read_file, write_file, list_files, delete_file).
+   * @default true
+   */
   builtinTools?: boolean;
+  /**
+   * Sandbox limits over the sandbox's defaults.
+   * @default DEFAULT_LIMITS
+   */
   limits?: Partial<Limits>;
-  /** Step budget of an episode (a task's `max_steps` wins). Default 50. */
+  /**
+   * Step budget of an episode (a task's `max_steps` wins).
+   * @default 50
+   */
   maxSteps?: number;
-  /** Default seed when reset gives none. Default 0. */
+  /**
+   * Seed when reset gives none.
+   * @default 0
+   */
   seed?: number;
-  /** Rubric of an episode; default: gate on compiling, then the fraction of hidden tests passed. */
+  /**
+   * Rubric of an episode.
+   * @default defaultRubricFor: gate on compiling, then the fraction of hidden tests passed
+   */
   rubric?: RubricFactory;
-  /** When to run a task's hidden tests: after every code step (default) or only on submit. */
+  /**
+   * When to run a task's hidden tests: after every code step or only on submit.
+   * @default "every_step"
+   */
   grade?: "every_step" | "on_submit";
-  /** Timeout of one direct tool call. Default 30 s. */
+  /**
+   * Timeout of one direct tool call.
+   * @default 30000
+   */
   toolTimeoutMs?: number;
+  /**
+   * Type checking of TS cells when reset does not say (see TypecheckMode).
+   * @default "off"
+   */
+  typecheck?: TypecheckMode;
 }
 
 const DEFAULT_MAX_STEPS = 50;
@@ -120,8 +170,8 @@ export class CodeActEnv implements Environment {
         });
       }
       const episode = await this.#currentEpisode();
-      const { result } = await this.#runCell(episode, parsed.action);
-      const observation = execObservation(result);
+      const { result, diagnostics } = await this.#runCell(episode, parsed.action);
+      const observation = execObservation(result, diagnostics);
       if (result.error?.kind === "infra") observation.infra_error = true;
       return observation;
     });
@@ -224,6 +274,7 @@ export class CodeActEnv implements Environment {
       seed,
       maxSteps: task?.max_steps ?? this.#options.maxSteps ?? DEFAULT_MAX_STEPS,
       rubric: factory(task),
+      typecheck: options.typecheck ?? this.#options.typecheck,
     });
   }
 
@@ -264,9 +315,25 @@ export class CodeActEnv implements Environment {
     return this.#toolStep(episode, action);
   }
 
-  /** Runs one cell in the episode's sandbox and records it (action log, solution cells). */
-  async #runCell(episode: Episode, action: CodeAction): Promise<{ result: ExecResult; language: Language }> {
+  /**
+   * Runs one cell in the episode's sandbox and records it (action log, solution cells); type-checks
+   * a TS cell first when the step or the episode asks, and under "enforce" does not run one with
+   * type errors (nor log it: it never ran).
+   */
+  async #runCell(
+    episode: Episode,
+    action: CodeAction,
+  ): Promise<{ result: ExecResult; language: Language; diagnostics?: CellDiagnostic[] }> {
     const language = action.language ?? episode.language;
+    const mode = action.typecheck ?? episode.typecheck;
+    let diagnostics: CellDiagnostic[] | undefined;
+    if (mode !== "off" && language === "ts") {
+      diagnostics = await this.#typeCheck(episode, action.code);
+      if (mode === "enforce" && diagnostics.length > 0) {
+        episode.lastExitCode = 1;
+        return { result: refusedResult(diagnostics), language, diagnostics };
+      }
+    }
     episode.sandbox ??= await this.#createSandbox(episode);
     const result = await episode.sandbox.run(action.code, {
       language,
@@ -275,15 +342,22 @@ export class CodeActEnv implements Environment {
     episode.actions.push(logCell(action.code, language, result, action.timeout_ms));
     episode.notReplayable ??= cellReplayProblem(result, episode.actions.length);
     episode.lastExitCode = result.exit_code;
-    return { result, language };
+    return diagnostics === undefined ? { result, language } : { result, language, diagnostics };
+  }
+
+  async #typeCheck(episode: Episode, code: string): Promise<CellDiagnostic[]> {
+    episode.checker ??= CellTypeChecker.create(toolSignatures(this.#registry.list()));
+    const checker = await episode.checker;
+    checker.sync(episode.actions);
+    return checker.check(code);
   }
 
   async #codeStep(episode: Episode, action: CodeAction): Promise<StepResult> {
-    const { result, language } = await this.#runCell(episode, action);
+    const { result, language, diagnostics } = await this.#runCell(episode, action);
     const infra = result.error?.kind === "infra";
     episode.stepCount += 1;
     if (!infra) episode.budgetSteps += 1;
-    const observation = execObservation(result);
+    const observation = execObservation(result, diagnostics);
     const graded = await this.#gradeIfDue(episode, observation);
     episode.settle(graded.passed, episode.task?.done_when_tests_pass === true);
     // Rubrics see the language the cell really ran as, not just what the action spelled out.
@@ -358,7 +432,27 @@ export class CodeActEnv implements Environment {
   }
 }
 
-function execObservation(result: ExecResult): CodeObservation {
+/** A cell typecheck "enforce" refused: not run, tsc's report on stderr, the first error as `error`. */
+function refusedResult(diagnostics: readonly CellDiagnostic[]): ExecResult {
+  const first = diagnostics[0] as CellDiagnostic;
+  const more = diagnostics.length > 1 ? ` (and ${diagnostics.length - 1} more type errors)` : "";
+  return {
+    ok: false,
+    stdout: "",
+    stderr: formatRefusal(diagnostics),
+    exit_code: 1,
+    error: {
+      kind: "type",
+      name: "TSError",
+      message: `TS${first.code}: ${first.message.replace(/\.$/, "")}${more}; the cell was not run (typecheck "enforce")`,
+      line: first.line,
+      column: first.column,
+    },
+    usage: { wall_ms: 0, cpu_ms: 0, heap_bytes: 0 },
+  };
+}
+
+function execObservation(result: ExecResult, diagnostics?: CellDiagnostic[]): CodeObservation {
   const observation: CodeObservation = {
     stdout: result.stdout,
     stderr: result.stderr,
@@ -369,5 +463,6 @@ function execObservation(result: ExecResult): CodeObservation {
   if (result.error) observation.error = result.error;
   if (result.tests) observation.tests = result.tests;
   if (result.state_lost) observation.state_lost = true;
+  if (diagnostics !== undefined) observation.diagnostics = diagnostics;
   return observation;
 }

@@ -8,6 +8,8 @@ import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
 import { createFileStoreTools, type Task } from "../../tasks/index.ts";
 import type { LoggedAction } from "./action-log.ts";
 import type { ToolContext, ToolRegistry } from "./tools.ts";
+import type { CellTypeChecker } from "./typecheck.ts";
+import type { TypecheckMode } from "./types.ts";
 
 export class Episode {
   readonly id: string;
@@ -36,6 +38,10 @@ export class Episode {
   submitted: { answer: unknown } | undefined;
   /** The latest hidden-test report, carried onto later observations (e.g. a submit tool call). */
   lastTests: TestReport | undefined;
+  /** Type checking of TS cells (a step may override it). */
+  readonly typecheck: TypecheckMode;
+  /** The episode's type checker, made on the first checked cell (never when checking is off). */
+  checker: Promise<CellTypeChecker> | undefined;
   /** Set by the submit tool during a step; applied when the step ends. */
   pendingSubmit: { answer: unknown } | undefined;
 
@@ -45,6 +51,7 @@ export class Episode {
     seed: number;
     maxSteps: number;
     rubric: Rubric;
+    typecheck?: TypecheckMode | undefined;
   }) {
     this.id = init.id ?? randomUUID();
     this.task = init.task;
@@ -52,6 +59,7 @@ export class Episode {
     this.language = init.task?.language ?? "ts";
     this.maxSteps = init.maxSteps;
     this.rubric = init.rubric;
+    this.typecheck = init.typecheck ?? "off";
   }
 
   toolContext(registry: ToolRegistry): ToolContext {

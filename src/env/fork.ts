@@ -71,7 +71,13 @@ export interface ForkDeps {
 export async function forkEpisode(parent: Episode, deps: ForkDeps): Promise<Episode> {
   const rubric = deps.rubricFactory(parent.task);
   rubric.loadStateDict(structuredClone(parent.rubric.stateDict()));
-  const child = new Episode({ task: parent.task, seed: parent.seed, maxSteps: parent.maxSteps, rubric });
+  const child = new Episode({
+    task: parent.task,
+    seed: parent.seed,
+    maxSteps: parent.maxSteps,
+    rubric,
+    typecheck: parent.typecheck,
+  });
   child.forkedFrom = parent.id;
   child.sandbox = await deps.createSandbox(child);
   const sandbox = child.sandbox;

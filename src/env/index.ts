@@ -13,6 +13,7 @@ export {
   MAX_STEP_TIMEOUT_MS,
   type ParseActionResult,
   parseAction,
+  typecheckModeSchema,
   type ValidationIssue,
 } from "./actions.ts";
 export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
@@ -28,4 +29,5 @@ export {
   type ToolDefinition,
   ToolRegistry,
 } from "./tools.ts";
+export { CellTypeChecker, type CheckedCell } from "./typecheck.ts";
 export type * from "./types.ts";

@@ -9,6 +9,7 @@ import { actionSchema } from "./actions.ts";
 
 const errorKind = z.enum([
   "syntax",
+  "type",
   "runtime",
   "timeout",
   "memory",
@@ -62,6 +63,19 @@ const observationSchema = z
     cell_tests: testReport
       .optional()
       .describe("Tests the cell registered itself, when `tests` holds the hidden ones"),
+    diagnostics: z
+      .array(
+        z.object({
+          line: z.number().int(),
+          column: z.number().int(),
+          end_line: z.number().int(),
+          end_column: z.number().int(),
+          code: z.number().int().describe("TypeScript's error number (2322 is TS2322)"),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe("Type errors of a TS cell at the agent's own lines, when typecheck is report/enforce"),
     usage: z.object({ wall_ms: z.number(), cpu_ms: z.number(), heap_bytes: z.number() }).optional(),
     state_lost: z.boolean().optional().describe("The sandbox was replaced: earlier cells' state is gone"),
     rewards: z.record(z.string(), z.number()).optional().describe("Score of every rubric path of this step"),

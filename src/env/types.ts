@@ -5,10 +5,34 @@
  */
 import type { ExecError, Language, TestReport, Usage } from "../../sandbox/index.ts";
 
+/**
+ * TypeScript type checking of TS cells: `"off"` (default: the compiler is not even loaded),
+ * `"report"` (the cell runs; its type errors are in the observation's `diagnostics`) or
+ * `"enforce"` (as tsc would: a cell with type errors is not run; the errors are in `diagnostics`
+ * and in `stderr`, and `error.kind` is `"type"`).
+ */
+export type TypecheckMode = "off" | "report" | "enforce";
+
+/** One type error of a cell, at the agent's own 1-based line and column. */
+export interface CellDiagnostic {
+  line: number;
+  column: number;
+  end_line: number;
+  end_column: number;
+  /** TypeScript's error number (2322 is "TS2322"). */
+  code: number;
+  message: string;
+}
+
 /** A CodeAct cell (OpenEnv coding_env shape). */
 export interface CodeAction {
   code: string;
   language?: Language;
+  /**
+   * Type checking of this cell (a TS cell only); overrides the episode's (reset option `typecheck`).
+   * @default the episode's mode ("off" unless reset or the environment says otherwise)
+   */
+  typecheck?: TypecheckMode;
   /** Wall-time limit of this cell (overrides the session default, capped). */
   timeout_ms?: number;
   metadata?: Record<string, unknown>;
@@ -75,6 +99,8 @@ export interface CodeObservation extends ObservationBase {
   cell_tests?: TestReport;
   usage?: Usage;
   state_lost?: boolean;
+  /** Type errors of a TS cell when type checking is on (an empty list: checked, none). */
+  diagnostics?: CellDiagnostic[];
 }
 
 /** Observation of reset: the task and the tools. */
@@ -109,6 +135,11 @@ export interface ResetOptions {
   seed?: number;
   episode_id?: string;
   task_id?: string;
+  /**
+   * Type checking of the episode's TS cells (see TypecheckMode); a step's `typecheck` overrides it.
+   * @default the environment's `typecheck` option, else "off"
+   */
+  typecheck?: TypecheckMode;
 }
 
 export interface EnvState {

@@ -3,6 +3,7 @@
  * way OpenEnv filters kwargs, each call is timed, logged and counted.
  */
 import { CodeActError } from "../../sandbox/index.ts";
+import { typecheckModeSchema } from "../env/index.ts";
 import type { Environment, ResetOptions, StepResult } from "../env/types.ts";
 import { describeFailure } from "./errors.ts";
 import type { Logger } from "./log.ts";
@@ -30,6 +31,21 @@ export function resetOptions(data: Readonly<Record<string, unknown>> | undefined
   }
   if (typeof data.episode_id === "string") options.episode_id = data.episode_id;
   if (typeof data.task_id === "string") options.task_id = data.task_id;
+  if (data.typecheck !== undefined && data.typecheck !== null) {
+    const mode = typecheckModeSchema.safeParse(data.typecheck);
+    if (!mode.success) {
+      const errors = [
+        {
+          type: "enum",
+          loc: ["typecheck"],
+          msg: "Input should be 'off', 'report' or 'enforce'",
+          input: data.typecheck,
+        },
+      ];
+      throw new CodeActError("INVALID_ARGUMENT", "Invalid reset typecheck", { details: { errors } });
+    }
+    options.typecheck = mode.data;
+  }
   return options;
 }
 

@@ -29,45 +29,103 @@ import type { Profile } from "./wire.ts";
 import { wsEvents } from "./ws.ts";
 import { WsLinks } from "./ws-link.ts";
 
+/**
+ * Options of `createServer`.
+ * @example
+ * ```ts
+ * await using server = createServer({ port: 0, createEnv: () => new CodeActEnv({ typecheck: "report" }) });
+ * const { url } = await server.start();
+ * ```
+ */
 export interface ServerConfig {
-  /** Default 127.0.0.1. */
+  /** @default "127.0.0.1" */
   host?: string;
-  /** Default 8000; 0 picks a free port. */
+  /**
+   * 0 picks a free port.
+   * @default 8000
+   */
   port?: number;
+  /** Makes the environment of each new session. */
   createEnv: () => Environment;
+  /**
+   * Tasks served under /tasks and reset by `task_id`.
+   * @default no suite
+   */
   suite?: Suite;
-  /** Shared by /ws, stateful HTTP, /mcp sessions and /mcp/stream. Default 256. */
+  /**
+   * Shared by /ws, stateful HTTP, /mcp sessions and /mcp/stream.
+   * @default 256
+   */
   maxSessions?: number;
+  /**
+   * Wire profile ("openenv-coding" keeps only stdout, stderr and exit_code).
+   * @default "default"
+   */
   profile?: Profile;
-  /** A session without any request for this long is closed. Default 10 minutes. */
+  /**
+   * A session without any request for this long is closed.
+   * @default 600000 (10 minutes)
+   */
   idleTimeoutMs?: number;
-  /** Default 16 MiB. */
+  /** @default 16777216 (16 MiB) */
   maxBodyBytes?: number;
-  /** Default 16 MiB (uvicorn's default). */
+  /** @default 16777216 (16 MiB, uvicorn's default) */
   maxFrameBytes?: number;
+  /** @default "info" */
   logLevel?: LogLevel;
-  /** Where JSON log lines go. Default: stderr. */
+  /**
+   * Where JSON log lines go.
+   * @default stderr
+   */
   logSink?: (line: string) => void;
-  /** Serve the human-agent page at /web/ (and redirect / there). */
+  /**
+   * Serve the human-agent page at /web/ (and redirect / there).
+   * @default false
+   */
   web?: boolean;
-  /** How long close() lets in-flight steps finish. Default 10 s. */
+  /**
+   * How long close() lets in-flight steps finish.
+   * @default 10000
+   */
   shutdownGraceMs?: number;
-  /** How long a /ws session whose socket dropped waits for a resume. Default 60 s. */
+  /**
+   * How long a /ws session whose socket dropped waits for a resume.
+   * @default 60000
+   */
   resumeGraceMs?: number;
-  /** WebSocket keep-alive ping interval; a socket missing one whole interval is cut. Default 20 s. */
+  /**
+   * WebSocket keep-alive ping interval; a socket missing one whole interval is cut.
+   * @default 20000
+   */
   pingIntervalMs?: number;
-  /** This replica's name: leads every session id and is reported by /ready. Default none. */
+  /**
+   * This replica's name: leads every session id and is reported by /ready.
+   * @default none
+   */
   replicaId?: string;
-  /** Stateless batch work: `POST /grade` items and `POST /run_code` requests. */
+  /**
+   * Stateless batch work: `POST /grade` items and `POST /run_code` requests.
+   * @default {} (see BatchConfig)
+   */
   batch?: BatchConfig;
 }
 
+/** Stateless batch work of a server (`POST /grade`, `POST /run_code`). */
 export interface BatchConfig {
-  /** Sandbox engine of /grade and /run_code. Default isolated-vm. */
+  /**
+   * Sandbox engine of /grade and /run_code.
+   * @default "isolated-vm"
+   */
   engine?: EngineName;
-  /** Default limits of a graded item or a /run_code script (a request's run_timeout wins). */
+  /**
+   * Default limits of a graded item or a /run_code script (a request's run_timeout wins).
+   * @default DEFAULT_LIMITS
+   */
   limits?: Partial<Limits>;
-  /** Items/scripts in flight at once across all requests. Default 4 per core (what eval uses). */
+  /**
+   * Items/scripts in flight at once across all requests.
+   * @default 4 per core (what eval uses)
+   */
   concurrency?: number;
 }
 

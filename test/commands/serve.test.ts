@@ -90,4 +90,25 @@ describe("codeact-env serve", () => {
       expect(await stop(child)).toBe(0);
     }
   });
+
+  it("--typecheck enforce: a TS cell with a type error is not run; a bad mode is one line", async () => {
+    expect(await cli(["serve", "--typecheck", "sometimes"])).toMatchObject({
+      code: 2,
+      stderr: "codeact-env serve: --typecheck must be one of off, report, enforce (got 'sometimes')\n",
+    });
+    const { child, banner } = await startServe(["--typecheck", "enforce"]);
+    try {
+      const url = /at (http:\/\/\S+)/.exec(banner)?.[1];
+      const step = await fetch(`${url}/step`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ action: { code: "const n: number = 'x';", language: "ts" } }),
+      });
+      const body = (await step.json()) as { observation: { exit_code: number; stderr: string } };
+      expect(body.observation.exit_code).toBe(1);
+      expect(body.observation.stderr).toContain("cell.ts(1,7): error TS2322");
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
 });

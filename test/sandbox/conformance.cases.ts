@@ -4,6 +4,7 @@
  */
 import { expect } from "vitest";
 import { createSandbox, type Sandbox, type SandboxOptions } from "../../sandbox/index.ts";
+import { stackCases } from "./conformance-stacks.cases.ts";
 
 export interface ConformanceCase {
   name: string;
@@ -267,4 +268,5 @@ export const conformanceCases: ConformanceCase[] = [
   ...toolCases,
   ...limitCases,
   ...determinismCases,
+  ...stackCases,
 ];
