@@ -216,7 +216,8 @@ function makeSnapshot(source: string): ivm.ExternalCopy<ArrayBuffer> | undefined
       [
         // The engine contract makes the prelude one expression statement (its completion value).
         { code: `globalThis.${INSTALL_GLOBAL} = ${source}`, filename: PRELUDE_FILENAME },
-        { code: SETUP, filename: "codeact-snapshot.js" },
+        // Named as the prelude: the wrapper it compiles is on every cell's stack, an internal frame.
+        { code: SETUP, filename: PRELUDE_FILENAME },
       ],
       WARM_UP,
     );
