@@ -3,7 +3,7 @@
  * lazily so a QuickJS-only user never loads the isolated-vm native addon.
  */
 import type { Engine, EngineStats } from "./engine.ts";
-import { CodeActError } from "./errors.ts";
+import { CodeActError } from "../errors/index.ts";
 import type { EngineName } from "./types.ts";
 
 export const ENGINE_NAMES: readonly EngineName[] = ["isolated-vm", "quickjs"];

@@ -11,7 +11,7 @@ import type {
   RawCellResult,
 } from "./engine.ts";
 import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines.ts";
-import { CodeActError } from "./errors.ts";
+import { CodeActError } from "../errors/index.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
 import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";

@@ -4,7 +4,7 @@
  * round trip (never by merging objects), with error messages stripped of host details.
  */
 import type { ToolCallback } from "./engine.ts";
-import { CodeActError } from "./errors.ts";
+import { CodeActError } from "../errors/index.ts";
 import type { ToolMap } from "./types.ts";
 
 const MAX_MESSAGE_CHARS = 500;

@@ -36,7 +36,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildSync } from "esbuild";
-import { CodeActError } from "../errors.ts";
+import { CodeActError } from "../../errors/index.ts";
 
 import { REPORT } from "./reports.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { EngineSessionConfig } from "../../sandbox/engine.ts";
 import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
 import { WorkerHost } from "../../sandbox/engines/quickjs/worker-host.ts";
-import { isCodeActError } from "../../sandbox/errors.ts";
+import { isCodeActError } from "../../errors/index.ts";
 import { getPrelude } from "../../sandbox/prelude/index.ts";
 import { cell, echoTools, type PendingTool } from "./engine-quickjs.fixtures.ts";
 

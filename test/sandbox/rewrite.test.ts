@@ -4,7 +4,7 @@
  */
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { CodeActError } from "../../sandbox/errors.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { DEFAULT_LIMITS, mergeLimits } from "../../sandbox/options.ts";
 import { rewriteCell } from "../../sandbox/rewrite.ts";
 import { mapStack } from "../../sandbox/sourcemap.ts";

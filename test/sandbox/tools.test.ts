@@ -1,6 +1,6 @@
 /** Host side of tool calls: what goes back to the sandbox is always safe JSON. */
 import { describe, expect, it } from "vitest";
-import { CodeActError } from "../../sandbox/errors.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { sanitizeMessage, toolCallback, validateTools } from "../../sandbox/tools.ts";
 
 describe("tool callback", () => {

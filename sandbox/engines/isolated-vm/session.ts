@@ -3,7 +3,7 @@
  * when that process dies the session is re-placed on its next run, which reports stateLost.
  */
 import type { CellRequest, EngineSession, RawCellResult, ToolCallback } from "../../engine.ts";
-import { CodeActError } from "../../errors.ts";
+import { CodeActError } from "../../../errors/index.ts";
 import type { WorkerProcess } from "./worker.ts";
 
 export interface Placement {

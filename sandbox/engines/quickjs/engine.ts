@@ -16,7 +16,7 @@ import type {
   RawCellResult,
   ToolCallback,
 } from "../../engine.ts";
-import { CodeActError } from "../../errors.ts";
+import { CodeActError } from "../../../errors/index.ts";
 import { infraResult, wedgedResult } from "../results.ts";
 import { WorkerHost, WorkerLost } from "./worker-host.ts";
 
