@@ -1,4 +1,7 @@
 /**
+ * errors/: the one error class of codeact-env and its codes (package subpath codeact-env/errors).
+ * May import nothing: every layer (sandbox, rewards, tasks, src, the client) imports it.
+ *
  * The one error class of codeact-env. Agent failures (timeouts, exceptions in cells, ...) are
  * results, never this; it is for misuse and for failures of the environment itself.
  * The server maps `code` to HTTP statuses and wire error codes in one place.

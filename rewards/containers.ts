@@ -3,7 +3,7 @@
  * RubricList and RubricDict only hold children for named access (like nn.ModuleList/ModuleDict).
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import { Rubric } from "./rubric.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
 import { parseStrict } from "./validate.ts";

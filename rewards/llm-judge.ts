@@ -5,7 +5,7 @@
  * so an outage cannot be mistaken for a bad model.
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import { Rubric } from "./rubric.ts";
 import { parseJudgeScore } from "./score-parser.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";

@@ -1,6 +1,6 @@
 /** Strict validation of options and state dicts; a failure names the rubric and the bad field. */
 import type { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 
 export function parseStrict<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
   const result = schema.safeParse(value);

@@ -2,8 +2,9 @@
  * Registry of engines: one shared Engine per name, created on first use. Engines are imported
  * lazily so a QuickJS-only user never loads the isolated-vm native addon.
  */
-import type { Engine, EngineStats } from "./engine.ts";
+
 import { CodeActError } from "../errors/index.ts";
+import type { Engine, EngineStats } from "./engine.ts";
 import type { EngineName } from "./types.ts";
 
 export const ENGINE_NAMES: readonly EngineName[] = ["isolated-vm", "quickjs"];

@@ -3,6 +3,7 @@
  * transpile, rewrite, run, result shaping). Runs of one session are serialized.
  */
 import { randomUUID } from "node:crypto";
+import { CodeActError } from "../errors/index.ts";
 import type {
   CellRequest,
   EngineSession,
@@ -11,7 +12,6 @@ import type {
   RawCellResult,
 } from "./engine.ts";
 import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines.ts";
-import { CodeActError } from "../errors/index.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
 import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";

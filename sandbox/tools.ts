@@ -3,8 +3,9 @@
  * always a JSON string `{"ok":true,"value":...}` or `{"ok":false,"message":...}` built by JSON
  * round trip (never by merging objects), with error messages stripped of host details.
  */
-import type { ToolCallback } from "./engine.ts";
+
 import { CodeActError } from "../errors/index.ts";
+import type { ToolCallback } from "./engine.ts";
 import type { ToolMap } from "./types.ts";
 
 const MAX_MESSAGE_CHARS = 500;

@@ -6,7 +6,8 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CodeActError, shutdownEngines } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
+import { shutdownEngines } from "../sandbox/index.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { manifestsCommand } from "./commands/manifests.ts";
 import { serveCommand } from "./commands/serve.ts";

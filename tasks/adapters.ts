@@ -3,7 +3,7 @@
  * HumanEval records, MultiPL-E records or an Exercism exercise can be graded as-is.
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import { replaceAssertRequires, stripExports, stripImports } from "./modules.ts";
 import { describeIssues, type Task, type TaskLanguage, taskSchema } from "./schema.ts";
 

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import { adaptRecord, detectFormat, guessFormat, type RecordFormat } from "./adapters.ts";
 import { builtinTasks } from "./builtin/index.ts";
 import { countKeys, extraKeysWarning, splitKeys } from "./keys.ts";

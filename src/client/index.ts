@@ -1,3 +1,4 @@
+export { CodeActError, type ErrorCode, isCodeActError } from "../../errors/index.ts";
 export type {
   CallToolObservation,
   CodeObservation,

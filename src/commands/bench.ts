@@ -5,7 +5,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { benchSandbox, CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import { benchSandbox } from "../../sandbox/index.ts";
 import { benchFork } from "../env/bench.ts";
 import { type BenchRow, benchGrader } from "../eval/bench.ts";
 import { benchGradeHttp, benchServer } from "../server/index.ts";

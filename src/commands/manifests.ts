@@ -1,7 +1,7 @@
 /** `codeact-env manifests`: Kubernetes manifests for the server, as one YAML stream on stdout. */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { kubernetesManifests, toYamlStream } from "../deploy/index.ts";
 
 export const MANIFESTS_HELP = `codeact-env manifests — Kubernetes manifests for the server (Deployment, Service, HPA, PDB)

@@ -4,7 +4,8 @@
  */
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { CodeActError, type EngineName } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { EngineName } from "../../sandbox/index.ts";
 import { loadSuite, RECORD_FORMATS } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { createServer } from "../server/index.ts";

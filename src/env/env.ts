@@ -3,8 +3,9 @@
  * tool discovery). One sandbox session per episode; a task's hidden tests are graded in a fresh,
  * locked-down grading session that replays the episode's action log; rubrics score each step.
  */
+
+import { CodeActError } from "../../errors/index.ts";
 import {
-  CodeActError,
   createSandbox,
   type EngineName,
   type ExecResult,

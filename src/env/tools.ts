@@ -4,7 +4,8 @@
  * against the schema on both paths.
  */
 import { z } from "zod";
-import { CodeActError, type ToolMap } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { ToolMap } from "../../sandbox/index.ts";
 import { describeIssues, toValidationIssues } from "./actions.ts";
 import type { ToolError, ToolInfo } from "./types.ts";
 

@@ -4,7 +4,8 @@
  */
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { CodeActError, type EngineName } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { EngineName } from "../../sandbox/index.ts";
 import { type FormatOption, loadSuite, RECORD_FORMATS, type Suite } from "../../tasks/index.ts";
 import { runAgentEval } from "./agent-eval.ts";
 import { readCompletions } from "./completions.ts";

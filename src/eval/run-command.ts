@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
-import { CodeActError, type EngineName } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { EngineName } from "../../sandbox/index.ts";
 import { CodeActEnv, type CodeObservation, type StepResult } from "../env/index.ts";
 
 export const RUN_HELP = `codeact-env run — run files as successive cells of one fresh sandbox session

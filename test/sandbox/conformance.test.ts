@@ -1,12 +1,7 @@
 /** Runs every conformance case against every engine; nothing may be left alive afterwards. */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  CodeActError,
-  createSandbox,
-  type EngineName,
-  liveSandboxCount,
-  shutdownEngines,
-} from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import { createSandbox, type EngineName, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import { conformanceCases } from "./conformance.cases.ts";
 
 afterAll(async () => {

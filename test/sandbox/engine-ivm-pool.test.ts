@@ -4,9 +4,9 @@
  * other processes are unaffected; dispose leaves no process behind.
  */
 import { describe, expect, it } from "vitest";
+import { CodeActError } from "../../errors/index.ts";
 import type { ToolCallback } from "../../sandbox/engine.ts";
 import { createIsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
-import { CodeActError } from "../../sandbox/index.ts";
 import { cell, echoTool, isAlive, sessionConfig, waitFor } from "./engine-ivm-helpers.ts";
 
 const isDisposed = (e: unknown) => e instanceof CodeActError && e.code === "DISPOSED";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { isCodeActError } from "../../errors/index.ts";
 import type { EngineSessionConfig } from "../../sandbox/engine.ts";
 import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
 import { WorkerHost } from "../../sandbox/engines/quickjs/worker-host.ts";
-import { isCodeActError } from "../../errors/index.ts";
 import { getPrelude } from "../../sandbox/prelude/index.ts";
 import { cell, echoTools, type PendingTool } from "./engine-quickjs.fixtures.ts";
 

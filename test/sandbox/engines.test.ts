@@ -1,7 +1,7 @@
 /** The engine registry: one shared engine per name, stats, shutdown. */
 import { afterAll, describe, expect, it } from "vitest";
+import { CodeActError } from "../../errors/index.ts";
 import {
-  CodeActError,
   createSandbox,
   engineStats,
   getEngine,

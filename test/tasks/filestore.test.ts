@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { createSandbox, isCodeActError, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { isCodeActError } from "../../errors/index.ts";
+import { createSandbox, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import { createFileStoreTools, FILE_STORE_TOOL_NAMES, fileStoreToolDescriptions } from "../../tasks/index.ts";
 
 afterAll(async () => {

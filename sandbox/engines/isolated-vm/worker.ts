@@ -12,8 +12,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { CellRequest, RawCellResult, ToolCallback } from "../../engine.ts";
 import { CodeActError } from "../../../errors/index.ts";
+import type { CellRequest, RawCellResult, ToolCallback } from "../../engine.ts";
 import {
   type ChildMessage,
   type ChildSessionConfig,

@@ -7,6 +7,7 @@
 
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { CodeActError } from "../../../errors/index.ts";
 import type {
   CellRequest,
   Engine,
@@ -16,7 +17,6 @@ import type {
   RawCellResult,
   ToolCallback,
 } from "../../engine.ts";
-import { CodeActError } from "../../../errors/index.ts";
 import { infraResult, wedgedResult } from "../results.ts";
 import { WorkerHost, WorkerLost } from "./worker-host.ts";
 
