@@ -5,6 +5,7 @@
  */
 
 import { CodeActError } from "../../errors/index.ts";
+import { scoreStep } from "../../rewards/index.ts";
 import {
   createSandbox,
   type EngineName,
@@ -19,7 +20,7 @@ import { describeIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
 import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
-import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
+import { defaultRubricFor, type RubricFactory } from "./scoring.ts";
 import { type ToolDefinition, ToolRegistry } from "./tools.ts";
 import type {
   Action,
@@ -348,13 +349,11 @@ export class CodeActEnv implements Environment {
   ): Promise<StepResult> {
     if (episode.submitted) observation.submitted = episode.submitted;
     if (episode.done && episode.doneReason) observation.done_reason = episode.doneReason;
-    if (infra) {
-      // Never score the sandbox's failure as the model's: flag it and give no reward (trainers mask it).
-      observation.infra_error = true;
-      return { observation, reward: null, done: episode.done };
-    }
+    // Never score the sandbox's failure as the model's: flag it, and scoreStep (rewards/, the one
+    // owner of that mask) gives no reward, so trainers mask the step.
+    if (infra) observation.infra_error = true;
     const { reward, rewards } = await scoreStep(episode.rubric, action, observation);
-    observation.rewards = rewards;
+    if (reward !== null) observation.rewards = rewards;
     return { observation, reward, done: episode.done };
   }
 }

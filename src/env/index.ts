@@ -19,7 +19,7 @@ export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-
 export { CodeActEnv, type EnvOptions } from "./env.ts";
 export { MAX_FORK_COUNT } from "./fork.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
-export { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
+export { defaultRubricFor, type RubricFactory } from "./scoring.ts";
 export { toolSignatures, tsType } from "./tool-signatures.ts";
 export {
   defineTool,
