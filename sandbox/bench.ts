@@ -10,7 +10,7 @@
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { ENGINE_NAMES, getEngine } from "./engines.ts";
+import { ENGINE_NAMES, getEngine } from "./engines/registry.ts";
 import { DEFAULT_LIMITS } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
 import { createSandbox } from "./session.ts";

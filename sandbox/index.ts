@@ -1,6 +1,12 @@
 export { type BenchRow, benchSandbox } from "./bench.ts";
-export type { Engine, EngineStats } from "./engine.ts";
-export { ENGINE_NAMES, engineStats, getEngine, liveSandboxCount, shutdownEngines } from "./engines.ts";
+export type { Engine, EngineStats } from "./engines/contract.ts";
+export {
+  ENGINE_NAMES,
+  engineStats,
+  getEngine,
+  liveSandboxCount,
+  shutdownEngines,
+} from "./engines/registry.ts";
 export { type GradeInput, type GradeResult, gradeProgram, type ProgramStep } from "./grade.ts";
 export { DEFAULT_LIMITS, mergeLimits, validateLimits } from "./options.ts";
 export { createSandbox } from "./session.ts";

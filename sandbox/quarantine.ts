@@ -15,7 +15,7 @@
  * next result says state_lost); on isolated-vm that is the sessions of one process (of one per
  * core), on QuickJS those of one worker thread.
  */
-import type { CellRequest, Engine, EngineSessionConfig, ToolCallback } from "./engine.ts";
+import type { CellRequest, Engine, EngineSessionConfig, ToolCallback } from "./engines/contract.ts";
 import type { EngineName } from "./types.ts";
 
 /**

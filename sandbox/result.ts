@@ -3,7 +3,7 @@
  * output-limit marker.
  */
 import { BOUNDS, boundCases, clip } from "./bounds.ts";
-import type { RawCellResult, RunnerResult } from "./engine.ts";
+import type { RawCellResult, RunnerResult } from "./engines/contract.ts";
 import { type CellScript, mapStack } from "./sourcemap.ts";
 import type { ErrorKind, ExecError, ExecResult, Limits, Usage } from "./types.ts";
 

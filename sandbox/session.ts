@@ -10,8 +10,8 @@ import type {
   EngineSessionConfig,
   PreludeConfig,
   RawCellResult,
-} from "./engine.ts";
-import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines.ts";
+} from "./engines/contract.ts";
+import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines/registry.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
 import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";

@@ -5,7 +5,7 @@
  */
 
 import { CodeActError } from "../errors/index.ts";
-import type { ToolCallback } from "./engine.ts";
+import type { ToolCallback } from "./engines/contract.ts";
 import type { ToolMap } from "./types.ts";
 
 const MAX_MESSAGE_CHARS = 500;

@@ -8,7 +8,7 @@
  *   that was executing when its worker died on its own is marked `suspect`, and the sandbox
  *   session re-runs it in quarantine to tell a crash it caused from one it suffered.
  */
-import type { RawCellResult } from "../engine.ts";
+import type { RawCellResult } from "./contract.ts";
 
 export const WEDGED_TIMEOUT_MESSAGE =
   "the sandbox stopped answering past the time limit and was replaced; the state of earlier cells is lost";

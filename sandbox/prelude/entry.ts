@@ -2,7 +2,7 @@
  * The bundle entry: install(bridge, configJson) sets up the sandbox's globals and returns the
  * runner. Nothing of the bridge or of install stays reachable from the global object.
  */
-import type { PreludeConfig } from "../engine.ts";
+import type { PreludeConfig } from "../engines/contract.ts";
 import { createAssert } from "./assert.ts";
 import { configureClock, prepareClock } from "./clock.ts";
 import { installConsole } from "./console.ts";

@@ -5,7 +5,7 @@
  */
 
 import { BOUNDS, boundCases, clip } from "../bounds.ts";
-import type { CellOptions, RunnerResult } from "../engine.ts";
+import type { CellOptions, RunnerResult } from "../engines/contract.ts";
 import type { TestCaseResult, TestReport } from "../types.ts";
 import { resetAssertionState } from "./expect.ts";
 import { registry, resetRegistry } from "./harness.ts";

@@ -1,5 +1,10 @@
 /** Shared pieces of the isolated-vm engine tests: session configs, cell requests, process probes. */
-import type { CellRequest, EngineSessionConfig, PreludeConfig, ToolCallback } from "../../sandbox/engine.ts";
+import type {
+  CellRequest,
+  EngineSessionConfig,
+  PreludeConfig,
+  ToolCallback,
+} from "../../sandbox/engines/contract.ts";
 import { getPrelude } from "../../sandbox/prelude/index.ts";
 
 export const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 /** The isolated-vm engine on real child processes: cells, tools, limits, lifetimes. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodeActError } from "../../errors/index.ts";
-import type { EngineSession } from "../../sandbox/engine.ts";
+import type { EngineSession } from "../../sandbox/engines/contract.ts";
 import { createIsolatedVmEngine, type IsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
 import { cell, echoTool, isAlive, MiB, sessionConfig } from "./engine-ivm-helpers.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isCodeActError } from "../../errors/index.ts";
-import type { EngineSessionConfig } from "../../sandbox/engine.ts";
+import type { EngineSessionConfig } from "../../sandbox/engines/contract.ts";
 import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
 import { WorkerHost } from "../../sandbox/engines/quickjs/worker-host.ts";
 import { getPrelude } from "../../sandbox/prelude/index.ts";

@@ -1,6 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CodeActError, isCodeActError } from "../../errors/index.ts";
-import type { Engine, EngineSession, EngineSessionConfig, ToolCallback } from "../../sandbox/engine.ts";
+import type {
+  Engine,
+  EngineSession,
+  EngineSessionConfig,
+  ToolCallback,
+} from "../../sandbox/engines/contract.ts";
 import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
 import { getPrelude } from "../../sandbox/prelude/index.ts";
 import { cell, echoTools, type PendingTool } from "./engine-quickjs.fixtures.ts";

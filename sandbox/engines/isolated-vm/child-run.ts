@@ -4,7 +4,7 @@
  * of ivm's exceptions to outcomes.
  */
 import type ivm from "isolated-vm";
-import type { CellRequest, RunnerResult } from "../../engine.ts";
+import type { CellRequest, RunnerResult } from "../contract.ts";
 import { AFTER_BEGIN_SKIPPED, EVALUATED_TO, type Installed, NOT_EVALUATED } from "./child-isolate.ts";
 import { FINISH_BUDGET_MS, IVM_TIMEOUT_MESSAGE } from "./protocol.ts";
 

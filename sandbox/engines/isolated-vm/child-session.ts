@@ -4,7 +4,7 @@
  * pool and this process's main thread stays free for other sessions and IPC.
  */
 import type ivm from "isolated-vm";
-import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../../engine.ts";
+import type { CellRequest, RawCellResult, RawStatus, RunnerResult } from "../contract.ts";
 import {
   AFTER_BEGIN_SKIPPED,
   type BridgeTarget,

@@ -6,7 +6,7 @@
  * Refills wait for a moment with no cell running in this process (bounded), so building an
  * isolate (partly synchronous on this thread) stays off the steps' hot path.
  */
-import type { PreludeConfig } from "../../engine.ts";
+import type { PreludeConfig } from "../contract.ts";
 import {
   type Blank,
   createBlank,

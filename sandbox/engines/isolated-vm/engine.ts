@@ -6,7 +6,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { CodeActError } from "../../../errors/index.ts";
-import type { Engine, EngineSession, EngineSessionConfig, EngineStats, ToolCallback } from "../../engine.ts";
+import type { Engine, EngineSession, EngineSessionConfig, EngineStats, ToolCallback } from "../contract.ts";
 import type { ChildSessionConfig, ChildStats } from "./protocol.ts";
 import { IvmSession, type Placement } from "./session.ts";
 import { childEntry, WorkerProcess } from "./worker.ts";

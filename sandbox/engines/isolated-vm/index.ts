@@ -2,7 +2,7 @@
  * The isolated-vm engine (native addon: import this subpath only when you want it).
  * Sessions are V8 isolates hosted in a pool of killable child processes.
  */
-import type { Engine } from "../../engine.ts";
+import type { Engine } from "../contract.ts";
 import { IsolatedVmEngine, type IsolatedVmEngineOptions } from "./engine.ts";
 
 export type { ChildStats as IsolatedVmWorkerStats } from "./protocol.ts";

@@ -2,7 +2,7 @@
  * IPC messages between the engine (parent) and a sandbox host process (child). Small JSON objects
  * over Node's IPC channel; the prelude source is sent once per child and then named by a key.
  */
-import type { CellRequest, PreludeConfig, RawCellResult } from "../../engine.ts";
+import type { CellRequest, PreludeConfig, RawCellResult } from "../contract.ts";
 
 /**
  * What a child needs to build one session's isolate.

@@ -4,7 +4,7 @@
  */
 
 import { CodeActError } from "../../../errors/index.ts";
-import type { CellRequest, EngineSession, RawCellResult, ToolCallback } from "../../engine.ts";
+import type { CellRequest, EngineSession, RawCellResult, ToolCallback } from "../contract.ts";
 import type { WorkerProcess } from "./worker.ts";
 
 export interface Placement {

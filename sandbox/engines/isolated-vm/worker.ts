@@ -13,7 +13,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CodeActError } from "../../../errors/index.ts";
-import type { CellRequest, RawCellResult, ToolCallback } from "../../engine.ts";
+import type { CellRequest, RawCellResult, ToolCallback } from "../contract.ts";
 import {
   type ChildMessage,
   type ChildSessionConfig,

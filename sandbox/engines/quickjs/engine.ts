@@ -16,7 +16,7 @@ import type {
   EngineStats,
   RawCellResult,
   ToolCallback,
-} from "../../engine.ts";
+} from "../contract.ts";
 import { infraResult, wedgedResult } from "../results.ts";
 import { WorkerHost, WorkerLost } from "./worker-host.ts";
 

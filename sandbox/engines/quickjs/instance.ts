@@ -20,7 +20,7 @@ import {
   type QuickJSRuntime,
   type QuickJSSyncVariant,
 } from "quickjs-emscripten-core";
-import type { PreludeConfig } from "../../engine.ts";
+import type { PreludeConfig } from "../contract.ts";
 import { Budget } from "./budget.ts";
 import { INITIAL_PAGES, maxMemoryPages } from "./protocol.ts";
 

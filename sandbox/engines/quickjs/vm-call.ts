@@ -3,7 +3,7 @@
  * reports (expired budget, out of memory, a corrupt instance, or an ordinary JS error).
  */
 import type { QuickJSContext, QuickJSHandle } from "quickjs-emscripten-core";
-import type { RawStatus } from "../../engine.ts";
+import type { RawStatus } from "../contract.ts";
 import type { LiveInstance } from "./instance.ts";
 import { memoryCeilingBytes } from "./protocol.ts";
 

@@ -8,7 +8,7 @@ import type {
   RawCellResult,
   RawStatus,
   RunnerResult,
-} from "../../engine.ts";
+} from "../contract.ts";
 import { type BridgeHooks, installPrelude, type LiveInstance, takeInstance } from "./instance.ts";
 import { QJS_STACK_CAP_BYTES } from "./protocol.ts";
 import {

@@ -7,7 +7,7 @@
  * wedging on purpose).
  */
 import { Worker } from "node:worker_threads";
-import type { CellRequest, EngineSessionConfig, RawCellResult } from "../../engine.ts";
+import type { CellRequest, EngineSessionConfig, RawCellResult } from "../contract.ts";
 import { type FromWorker, type ToWorker, WORKER_STACK_MB, type WorkerInit } from "./protocol.ts";
 
 /** Creating a session (instantiate + prelude) should take milliseconds; this is a backstop. */

@@ -4,7 +4,7 @@
  */
 
 import { parentPort, workerData } from "node:worker_threads";
-import type { RawCellResult } from "../../engine.ts";
+import type { RawCellResult } from "../contract.ts";
 import { injectedCrash } from "../fault.ts";
 import { shareActivity } from "./budget.ts";
 import { setBusyCheck } from "./instance.ts";

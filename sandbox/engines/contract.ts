@@ -36,7 +36,7 @@
  * (isolated-vm does it after every call; QuickJS needs `executePendingJobs`).
  */
 
-import type { TestReport } from "./types.ts";
+import type { TestReport } from "../types.ts";
 
 /** JSON passed to the prelude's `install`. */
 export interface PreludeConfig {

@@ -3,9 +3,9 @@
  * lazily so a QuickJS-only user never loads the isolated-vm native addon.
  */
 
-import { CodeActError } from "../errors/index.ts";
-import type { Engine, EngineStats } from "./engine.ts";
-import type { EngineName } from "./types.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { EngineName } from "../types.ts";
+import type { Engine, EngineStats } from "./contract.ts";
 
 export const ENGINE_NAMES: readonly EngineName[] = ["isolated-vm", "quickjs"];
 
@@ -49,10 +49,10 @@ function cached(registry: Map<EngineName, Promise<Engine>>, name: EngineName, qu
 async function createEngine(name: EngineName, quarantine: boolean): Promise<Engine> {
   try {
     if (name === "isolated-vm") {
-      const { createIsolatedVmEngine } = await import("./engines/isolated-vm/index.ts");
+      const { createIsolatedVmEngine } = await import("./isolated-vm/index.ts");
       return createIsolatedVmEngine(quarantine ? { workers: 1, spareSessionsPerWorker: 0 } : {});
     }
-    const { createQuickJsEngine } = await import("./engines/quickjs/index.ts");
+    const { createQuickJsEngine } = await import("./quickjs/index.ts");
     return createQuickJsEngine(quarantine ? { workers: 1 } : {});
   } catch (err) {
     throw new CodeActError("ENGINE_FAILURE", `engine ${name} could not be started`, { cause: err });
