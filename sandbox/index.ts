@@ -1,9 +1,11 @@
 export { type BenchRow, benchSandbox } from "./bench.ts";
 export type { Engine, EngineStats } from "./engines/contract.ts";
 export {
+  DEFAULT_ENGINE,
   ENGINE_NAMES,
   engineStats,
   getEngine,
+  isEngineName,
   liveSandboxCount,
   shutdownEngines,
 } from "./engines/registry.ts";
@@ -27,3 +29,4 @@ export type {
   ToolMap,
   Usage,
 } from "./types.ts";
+export { ERROR_KINDS } from "./types.ts";

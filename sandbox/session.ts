@@ -11,7 +11,14 @@ import type {
   PreludeConfig,
   RawCellResult,
 } from "./engines/contract.ts";
-import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines/registry.ts";
+import {
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  getEngine,
+  getQuarantineEngine,
+  isEngineName,
+  trackSandbox,
+} from "./engines/registry.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
 import { getPrelude } from "./prelude/index.ts";
 import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";
@@ -55,11 +62,15 @@ export async function createSandboxSession(options: SandboxOptions = {}): Promis
   if (options === null || typeof options !== "object") {
     throw new CodeActError("INVALID_ARGUMENT", "sandbox options must be an object");
   }
-  const engineName = options.engine ?? "isolated-vm";
+  const engineName = options.engine ?? DEFAULT_ENGINE;
   if (!isEngineName(engineName)) {
-    throw new CodeActError("INVALID_ARGUMENT", `engine must be "isolated-vm" or "quickjs"`, {
-      details: { field: "engine" },
-    });
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `engine must be ${ENGINE_NAMES.map((n) => `"${n}"`).join(" or ")}`,
+      {
+        details: { field: "engine" },
+      },
+    );
   }
   const sessionLimits = validateLimits(options.limits, "limits");
   const limits = mergeLimits(sessionLimits);

@@ -3,7 +3,9 @@
  * unchanged (they become the environment's observation); option names are camelCase with units.
  */
 
-export type EngineName = "isolated-vm" | "quickjs";
+import type { EngineName } from "./engines/registry.ts";
+
+export type { EngineName };
 export type Language = "js" | "ts";
 
 /** Hard limits of one cell. Session defaults, overridable per run. */
@@ -36,16 +38,18 @@ export interface Limits {
  * - infra: the sandbox itself failed (a process died or wedged, and the cell did not reproduce it
  *   alone); never the model's fault
  */
-export type ErrorKind =
-  | "syntax"
-  | "runtime"
-  | "timeout"
-  | "memory"
-  | "output_limit"
-  | "source_limit"
-  | "stack_overflow"
-  | "crash"
-  | "infra";
+export const ERROR_KINDS = [
+  "syntax",
+  "runtime",
+  "timeout",
+  "memory",
+  "output_limit",
+  "source_limit",
+  "stack_overflow",
+  "crash",
+  "infra",
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export interface ExecError {
   kind: ErrorKind;

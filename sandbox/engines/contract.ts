@@ -37,6 +37,7 @@
  */
 
 import type { TestReport } from "../types.ts";
+import type { EngineName } from "./registry.ts";
 
 /** JSON passed to the prelude's `install`. */
 export interface PreludeConfig {
@@ -129,7 +130,7 @@ export interface EngineStats {
 }
 
 export interface Engine extends AsyncDisposable {
-  readonly name: "isolated-vm" | "quickjs";
+  readonly name: EngineName;
   createSession(config: EngineSessionConfig, onTool: ToolCallback): Promise<EngineSession>;
   stats(): EngineStats;
   /** Disposes every session and stops every worker. Harmless twice. */

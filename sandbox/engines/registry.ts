@@ -1,13 +1,32 @@
 /**
- * Registry of engines: one shared Engine per name, created on first use. Engines are imported
- * lazily so a QuickJS-only user never loads the isolated-vm native addon.
+ * The registry of engines: the only list of engine names (a third engine is one entry here plus
+ * its own folder), and one shared Engine per name, created on first use. Each entry imports its
+ * folder lazily, so a QuickJS-only user never loads the isolated-vm native addon.
  */
-
 import { CodeActError } from "../../errors/index.ts";
-import type { EngineName } from "../types.ts";
 import type { Engine, EngineStats } from "./contract.ts";
 
-export const ENGINE_NAMES: readonly EngineName[] = ["isolated-vm", "quickjs"];
+/** How an engine is started: `quarantine` is one worker that hosts nothing but crash reproductions. */
+type EngineLoader = (role: "shared" | "quarantine") => Promise<Engine>;
+
+/** Every engine's name, in a stable order (the default first). */
+export const ENGINE_NAMES = Object.freeze(["isolated-vm", "quickjs"] as const);
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** One loader per name (the type makes a name without its loader a compile error). */
+const LOADERS: Readonly<Record<EngineName, EngineLoader>> = {
+  "isolated-vm": async (role) => {
+    const { createIsolatedVmEngine } = await import("./isolated-vm/index.ts");
+    return createIsolatedVmEngine(role === "quarantine" ? { workers: 1, spareSessionsPerWorker: 0 } : {});
+  },
+  quickjs: async (role) => {
+    const { createQuickJsEngine } = await import("./quickjs/index.ts");
+    return createQuickJsEngine(role === "quarantine" ? { workers: 1 } : {});
+  },
+};
+
+/** The engine a sandbox gets when its options name none. */
+export const DEFAULT_ENGINE: EngineName = "isolated-vm";
 
 const engines = new Map<EngineName, Promise<Engine>>();
 /** Engines of one worker each, for re-running a cell whose worker crashed (see quarantine.ts). */
@@ -15,7 +34,7 @@ const quarantines = new Map<EngineName, Promise<Engine>>();
 let live = 0;
 
 export function isEngineName(value: unknown): value is EngineName {
-  return typeof value === "string" && (ENGINE_NAMES as readonly string[]).includes(value);
+  return typeof value === "string" && Object.hasOwn(LOADERS, value);
 }
 
 /** The shared engine of that name, created on first use. */
@@ -48,12 +67,7 @@ function cached(registry: Map<EngineName, Promise<Engine>>, name: EngineName, qu
 
 async function createEngine(name: EngineName, quarantine: boolean): Promise<Engine> {
   try {
-    if (name === "isolated-vm") {
-      const { createIsolatedVmEngine } = await import("./isolated-vm/index.ts");
-      return createIsolatedVmEngine(quarantine ? { workers: 1, spareSessionsPerWorker: 0 } : {});
-    }
-    const { createQuickJsEngine } = await import("./quickjs/index.ts");
-    return createQuickJsEngine(quarantine ? { workers: 1 } : {});
+    return await LOADERS[name](quarantine ? "quarantine" : "shared");
   } catch (err) {
     throw new CodeActError("ENGINE_FAILURE", `engine ${name} could not be started`, { cause: err });
   }

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
-import type { EngineName } from "../../sandbox/index.ts";
+import { DEFAULT_ENGINE, ENGINE_NAMES } from "../../sandbox/index.ts";
 import { loadSuite, RECORD_FORMATS } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { createServer } from "../server/index.ts";
@@ -13,7 +13,7 @@ import { createServer } from "../server/index.ts";
 export const SERVE_HELP = `codeact-env serve — serve the environment over the OpenEnv wire protocol
 
 Usage:
-  codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine isolated-vm|quickjs]
+  codeact-env serve [--host 127.0.0.1] [--port 8000] [--engine ${ENGINE_NAMES.join("|")}]
                     [--suite builtin|<file.jsonl>] [--format auto|task|humaneval|multipl-e|exercism]
                     [--max-sessions N] [--profile default|openenv-coding]
                     [--idle-timeout-ms N] [--max-steps N] [--batch-concurrency N]
@@ -29,7 +29,7 @@ tools and run_code), /web (a page to play an episode by hand).
 Options:
   --host             interface to listen on (default 127.0.0.1; 0.0.0.0 in a container)
   --port             TCP port (default 8000; 0 picks a free one)
-  --engine           sandbox engine (default isolated-vm)
+  --engine           sandbox engine (default ${DEFAULT_ENGINE})
   --suite            tasks that reset({task_id}) can pick (default: the built-in suite)
   --format           how to read the task file: auto (default, detected from its first record),
                      task, humaneval, multipl-e or exercism
@@ -57,7 +57,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     options: {
       host: { type: "string", default: "127.0.0.1" },
       port: { type: "string", default: "8000" },
-      engine: { type: "string", default: "isolated-vm" },
+      engine: { type: "string", default: DEFAULT_ENGINE },
       suite: { type: "string", default: "builtin" },
       format: { type: "string", default: "auto" },
       "max-sessions": { type: "string", default: "256" },
@@ -78,7 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${SERVE_HELP}\n`);
     return 0;
   }
-  const engine = oneOf("--engine", values.engine, ["isolated-vm", "quickjs"] as const) as EngineName;
+  const engine = oneOf("--engine", values.engine, ENGINE_NAMES);
   const profile = oneOf("--profile", values.profile, ["default", "openenv-coding"] as const);
   const logLevel = oneOf("--log-level", values["log-level"], LEVELS);
   const port = integer("--port", values.port, 0, 65535);

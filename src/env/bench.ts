@@ -2,7 +2,7 @@
  * Fork benchmark: `CodeActEnv.fork(N)` on isolated-vm for a parent with 1, 10 and 50 cells of
  * history and N = 1, 8, 64 children (a fork replays the parent's action log into each child).
  */
-import { type EngineName, shutdownEngines } from "../../sandbox/index.ts";
+import { DEFAULT_ENGINE, type EngineName, shutdownEngines } from "../../sandbox/index.ts";
 import { CodeActEnv } from "./env.ts";
 
 export interface BenchRow {
@@ -18,7 +18,7 @@ function cell(i: number): string {
 }
 
 export async function benchFork(opts: { quick?: boolean; engine?: EngineName } = {}): Promise<BenchRow[]> {
-  const engine = opts.engine ?? "isolated-vm";
+  const engine = opts.engine ?? DEFAULT_ENGINE;
   const rows: BenchRow[] = [];
   const repeats = opts.quick ? 2 : 5;
   try {

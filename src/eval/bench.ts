@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type EngineName, gradeProgram } from "../../sandbox/index.ts";
+import { ENGINE_NAMES, type EngineName, gradeProgram } from "../../sandbox/index.ts";
 import { loadSuite } from "../../tasks/index.ts";
 import { mapConcurrent } from "./concurrency.ts";
 import { gradeSamples } from "./grade-samples.ts";
@@ -43,7 +43,7 @@ export async function benchGrader(opts: {
       note: `${baselineSamples.length} samples, concurrency ${concurrency}`,
     },
   ];
-  for (const engine of opts.engines ?? ["isolated-vm", "quickjs"]) {
+  for (const engine of opts.engines ?? ENGINE_NAMES) {
     rows.push(...(await engineRows(suite.name, samples, engine, concurrency, baselinePerSample)));
   }
   return rows;

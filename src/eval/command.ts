@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
-import type { EngineName } from "../../sandbox/index.ts";
+import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName, isEngineName } from "../../sandbox/index.ts";
 import { type FormatOption, loadSuite, RECORD_FORMATS, type Suite } from "../../tasks/index.ts";
 import { runAgentEval } from "./agent-eval.ts";
 import { readCompletions } from "./completions.ts";
@@ -20,7 +20,7 @@ export const EVAL_HELP = `codeact-env eval — grade code on a suite of tasks wi
 Usage:
   codeact-env eval [--suite builtin|<file.jsonl>] [--format auto|task|humaneval|multipl-e|exercism]
                    [--completions <file.jsonl> | --solutions canonical|wrong]
-                   [--engine isolated-vm|quickjs] [--concurrency N] [--k 1,10,100] [--timeout-ms N]
+                   [--engine ${ENGINE_NAMES.join("|")}] [--concurrency N] [--k 1,10,100] [--timeout-ms N]
                    [--out <results.jsonl>] [--resume] [--json]
   codeact-env eval --agent openai --base-url <url> --model <name> [--max-steps N] [--api-key KEY]
                    [--transcripts <dir>] [--suite ...] [--tasks id,id] [--samples N] [--out ... [--resume]] [--json]
@@ -63,7 +63,7 @@ const OPTIONS = {
   format: { type: "string", default: "auto" },
   completions: { type: "string" },
   solutions: { type: "string" },
-  engine: { type: "string", default: "isolated-vm" },
+  engine: { type: "string", default: DEFAULT_ENGINE },
   concurrency: { type: "string" },
   k: { type: "string", default: "1,10,100" },
   "timeout-ms": { type: "string", default: "10000" },
@@ -86,8 +86,7 @@ export type EvalArgs = ReturnType<typeof parseEvalArgs>;
 export function parseEvalArgs(argv: string[]) {
   const { values } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   const engine = values.engine;
-  if (engine !== "isolated-vm" && engine !== "quickjs")
-    usage(`--engine must be isolated-vm or quickjs (got '${engine}')`);
+  if (!isEngineName(engine)) usage(`--engine must be ${ENGINE_NAMES.join(" or ")} (got '${engine}')`);
   if (values.solutions !== undefined && values.solutions !== "canonical" && values.solutions !== "wrong") {
     usage(`--solutions must be canonical or wrong (got '${values.solutions}')`);
   }

@@ -7,13 +7,13 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
-import type { EngineName } from "../../sandbox/index.ts";
+import { DEFAULT_ENGINE, ENGINE_NAMES, isEngineName } from "../../sandbox/index.ts";
 import { CodeActEnv, type CodeObservation, type StepResult } from "../env/index.ts";
 
 export const RUN_HELP = `codeact-env run — run files as successive cells of one fresh sandbox session
 
 Usage:
-  codeact-env run <file.ts|file.js>... [--engine isolated-vm|quickjs] [--seed N] [--timeout-ms N] [--json]
+  codeact-env run <file.ts|file.js>... [--engine ${ENGINE_NAMES.join("|")}] [--seed N] [--timeout-ms N] [--json]
 
 Each file is one cell (.ts/.mts/.cts as TypeScript, anything else as JavaScript). Prints each
 observation: output, value, error with its line, tests. With --json: one observation object per
@@ -25,7 +25,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
     options: {
-      engine: { type: "string", default: "isolated-vm" },
+      engine: { type: "string", default: DEFAULT_ENGINE },
       seed: { type: "string", default: "0" },
       "timeout-ms": { type: "string" },
       json: { type: "boolean", default: false },
@@ -38,8 +38,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length === 0) throw new CodeActError("INVALID_ARGUMENT", "run needs at least one file");
   const engine = values.engine;
-  if (engine !== "isolated-vm" && engine !== "quickjs") {
-    throw new CodeActError("INVALID_ARGUMENT", `--engine must be isolated-vm or quickjs (got '${engine}')`);
+  if (!isEngineName(engine)) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `--engine must be ${ENGINE_NAMES.join(" or ")} (got '${engine}')`,
+    );
   }
   const seed = Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0)
@@ -53,7 +56,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const sources = await Promise.all(positionals.map(readSource));
   const env = new CodeActEnv({
-    engine: engine as EngineName,
+    engine,
     ...(timeoutMs ? { limits: { timeoutMs } } : {}),
   });
   let failed = false;
