@@ -1,4 +1,4 @@
-export { type BenchRow, benchSandbox } from "./bench.ts";
+export { type BenchRow, benchSandbox } from "../src/bench/sandbox.ts";
 export type { Engine, EngineStats } from "./engines/contract.ts";
 export {
   DEFAULT_ENGINE,

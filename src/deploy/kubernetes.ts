@@ -110,7 +110,7 @@ function serverContainer(o: Required<Omit<ManifestOptions, "namespace">>) {
     image: o.image,
     args: [
       "node",
-      "dist/src/cli.js",
+      "dist/src/cli/main.js",
       "serve",
       "--host",
       "0.0.0.0",

@@ -5,9 +5,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Suite } from "../../tasks/index.ts";
+import type { EvalArgs } from "../cli/eval.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { type EpisodeTranscript, runAgentEpisode } from "./agent.ts";
-import type { EvalArgs } from "./command.ts";
 import { mapConcurrent } from "./concurrency.ts";
 import type { SampleResult } from "./grade-samples.ts";
 import { Progress } from "./progress.ts";

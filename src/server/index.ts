@@ -1,5 +1,6 @@
-export { type BenchRow, benchServer } from "./bench.ts";
-export { benchGradeHttp } from "./bench-grade.ts";
+export { benchGradeHttp } from "../bench/grade-http.ts";
+export { type BenchRow, benchServer } from "../bench/server.ts";
+export { type CheckResult, formatReport, type ValidationReport, validateServer } from "../client/validate.ts";
 export { describeFailure, type Failure, type WireErrorCode } from "./errors.ts";
 export type { ForkedSession, ForkReply } from "./fork-routes.ts";
 export { type GradedItem, MAX_GRADE_ITEMS } from "./grade-routes.ts";
@@ -9,6 +10,5 @@ export { type Readiness, readiness } from "./ready.ts";
 export type { CommandRunResult, RunCodeResponse } from "./run-code.ts";
 export { type BatchConfig, type CodeActServer, createServer, type ServerConfig } from "./server.ts";
 export { type Session, type SessionKind, SessionManager } from "./sessions.ts";
-export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./validate.ts";
 export { type Profile, profileObservation, toHttpResult, toWireResult, type WireResult } from "./wire.ts";
 export { IDLE_CLOSE_CODE, RESUME_FAILED_CLOSE_CODE, SHUTDOWN_CLOSE_CODE } from "./ws.ts";

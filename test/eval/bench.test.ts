@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINE_NAMES } from "../../sandbox/index.ts";
 
 const exec = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
+const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
 const SUITE = resolve(import.meta.dirname, "../../../shared/suites/humaneval-x-js.jsonl");
 const TASKS = 6;
 let dir: string;

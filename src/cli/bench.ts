@@ -7,8 +7,8 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
 import { benchSandbox } from "../../sandbox/index.ts";
-import { benchFork } from "../env/bench.ts";
-import { type BenchRow, benchGrader } from "../eval/bench.ts";
+import { benchFork } from "../bench/fork.ts";
+import { type BenchRow, benchGrader } from "../bench/grader.ts";
 import { benchGradeHttp, benchServer } from "../server/index.ts";
 
 export const BENCH_HELP = `codeact-env bench — measure the sandbox, the grader and the server on this machine

@@ -8,8 +8,8 @@ import { shutdownEngines } from "../../sandbox/index.ts";
 import { loadSuite } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { gradeSamples, samplesFromSuite } from "../eval/index.ts";
-import type { BenchRow } from "./bench.ts";
-import { createServer } from "./server.ts";
+import { createServer } from "../server/server.ts";
+import type { BenchRow } from "./server.ts";
 
 export async function benchGradeHttp(opts: { suitePath: string; quick?: boolean }): Promise<BenchRow[]> {
   const suite = await loadSuite(opts.suitePath);

@@ -6,14 +6,14 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CodeActError } from "../errors/index.ts";
-import { shutdownEngines } from "../sandbox/index.ts";
-import { benchCommand } from "./commands/bench.ts";
-import { manifestsCommand } from "./commands/manifests.ts";
-import { serveCommand } from "./commands/serve.ts";
-import { validateCommand } from "./commands/validate.ts";
-import { ENV_VERSION } from "./env/index.ts";
-import { evalCommand, runCommand } from "./eval/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import { shutdownEngines } from "../../sandbox/index.ts";
+import { ENV_VERSION } from "../env/index.ts";
+import { evalCommand, runCommand } from "../eval/index.ts";
+import { benchCommand } from "./bench.ts";
+import { manifestsCommand } from "./manifests.ts";
+import { serveCommand } from "./serve.ts";
+import { validateCommand } from "./validate.ts";
 
 export const MAIN_HELP = `codeact-env ${ENV_VERSION} — a TypeScript CodeAct environment for coding agents
 

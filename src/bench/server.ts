@@ -5,7 +5,7 @@
 import { shutdownEngines } from "../../sandbox/index.ts";
 import { EnvClient } from "../client/index.ts";
 import { CodeActEnv } from "../env/index.ts";
-import { createServer } from "./server.ts";
+import { createServer } from "../server/server.ts";
 
 export interface BenchRow {
   name: string;

@@ -10,11 +10,11 @@
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { ENGINE_NAMES, getEngine } from "./engines/registry.ts";
-import { DEFAULT_LIMITS } from "./options.ts";
-import { getPrelude } from "./prelude/index.ts";
-import { createSandbox } from "./session.ts";
-import type { EngineName } from "./types.ts";
+import { ENGINE_NAMES, getEngine } from "../../sandbox/engines/registry.ts";
+import { DEFAULT_LIMITS } from "../../sandbox/options.ts";
+import { getPrelude } from "../../sandbox/prelude/index.ts";
+import { createSandbox } from "../../sandbox/session.ts";
+import type { EngineName } from "../../sandbox/types.ts";
 
 export interface BenchRow {
   name: string;
