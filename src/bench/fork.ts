@@ -4,13 +4,7 @@
  */
 import { DEFAULT_ENGINE, type EngineName, shutdownEngines } from "../../sandbox/index.ts";
 import { CodeActEnv } from "../env/env.ts";
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import type { BenchRow } from "./row.ts";
 
 /** A typical agent cell: declarations that persist, a little computation, random numbers. */
 function cell(i: number): string {

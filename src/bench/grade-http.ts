@@ -9,7 +9,7 @@ import { loadSuite } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { gradeSamples, samplesFromSuite } from "../eval/index.ts";
 import { createServer } from "../server/server.ts";
-import type { BenchRow } from "./server.ts";
+import type { BenchRow } from "./row.ts";
 
 export async function benchGradeHttp(opts: { suitePath: string; quick?: boolean }): Promise<BenchRow[]> {
   const suite = await loadSuite(opts.suitePath);

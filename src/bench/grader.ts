@@ -13,15 +13,9 @@ import { loadSuite } from "../../tasks/index.ts";
 import { mapConcurrent } from "../eval/concurrency.ts";
 import { gradeSamples } from "../eval/grade-samples.ts";
 import { type Sample, samplesFromSuite } from "../eval/samples.ts";
+import type { BenchRow } from "./row.ts";
 
 const run = promisify(execFile);
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
 
 export async function benchGrader(opts: {
   suitePath: string;

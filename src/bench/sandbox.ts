@@ -15,13 +15,7 @@ import { DEFAULT_LIMITS } from "../../sandbox/options.ts";
 import { getPrelude } from "../../sandbox/prelude/index.ts";
 import { createSandbox } from "../../sandbox/session.ts";
 import type { EngineName } from "../../sandbox/types.ts";
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import type { BenchRow } from "./row.ts";
 
 const TRIVIAL_CELL = "let n = 1 + 1; n";
 /** Targets of the isolated-vm engine (the figures). */

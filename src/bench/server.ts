@@ -6,13 +6,7 @@ import { shutdownEngines } from "../../sandbox/index.ts";
 import { EnvClient } from "../client/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { createServer } from "../server/server.ts";
-
-export interface BenchRow {
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
+import type { BenchRow } from "./row.ts";
 
 const CELL = "let s = 0; for (let i = 0; i < 100; i++) s += i; s";
 

@@ -6,10 +6,14 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
-import { benchSandbox } from "../../sandbox/index.ts";
-import { benchFork } from "../bench/fork.ts";
-import { type BenchRow, benchGrader } from "../bench/grader.ts";
-import { benchGradeHttp, benchServer } from "../server/index.ts";
+import {
+  type BenchRow,
+  benchFork,
+  benchGradeHttp,
+  benchGrader,
+  benchSandbox,
+  benchServer,
+} from "../bench/index.ts";
 
 export const BENCH_HELP = `codeact-env bench — measure the sandbox, the grader and the server on this machine
 

@@ -7,9 +7,9 @@ import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName, isEngineName } from "../../sandbox/index.ts";
 import { type FormatOption, loadSuite, RECORD_FORMATS, type Suite } from "../../tasks/index.ts";
-import { runAgentEval } from "../eval/agent-eval.ts";
 import { readCompletions } from "../eval/completions.ts";
 import { type GradeOptions, gradeSamples, type SampleResult } from "../eval/grade-samples.ts";
+import { runAgentEval } from "../eval/index.ts";
 import { Progress } from "../eval/progress.ts";
 import { ResultsWriter, readResults, repairInterruptedTail, sampleKey } from "../eval/results-file.ts";
 import { type InputProblem, type Sample, samplesFromCompletions, samplesFromSuite } from "../eval/samples.ts";
@@ -148,7 +148,27 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const suite = await loadSuite(args.suite, { format: args.format });
   for (const warning of suite.warnings) log(`warning: ${warning}`);
   const filtered = filterSuite(suite, args.taskIds);
-  if (args.agent) return runAgentEval(filtered, args, log);
+  if (args.agent) {
+    const summary = await runAgentEval(filtered, {
+      engine: args.engine,
+      chat: {
+        baseUrl: args["base-url"] ?? "",
+        model: args.model ?? "",
+        apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY,
+      },
+      samplesPerTask: args.samplesPerTask,
+      maxSteps: args.maxSteps,
+      concurrency: args.concurrency,
+      ks: args.ks,
+      out: args.out,
+      resume: args.resume,
+      transcriptsDir: args.transcripts,
+      log,
+    });
+    if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+    else log(formatSummary(summary));
+    return summary.infra_errors > 0 ? 1 : 0;
+  }
   const { samples, skipped, problems } = await collectSamples(filtered, args);
   for (const p of problems)
     log(`${p.line !== undefined ? `${args.completions}:${p.line}: ` : ""}${p.message}`);

@@ -9,9 +9,10 @@ import { fileURLToPath } from "node:url";
 import { CodeActError } from "../../errors/index.ts";
 import { shutdownEngines } from "../../sandbox/index.ts";
 import { ENV_VERSION } from "../env/index.ts";
-import { evalCommand, runCommand } from "../eval/index.ts";
 import { benchCommand } from "./bench.ts";
+import { evalCommand } from "./eval.ts";
 import { manifestsCommand } from "./manifests.ts";
+import { runCommand } from "./run.ts";
 import { serveCommand } from "./serve.ts";
 import { validateCommand } from "./validate.ts";
 

@@ -1,7 +1,7 @@
 /** `codeact-env validate <url>`: check any OpenEnv server against the wire protocol. */
 import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
-import { formatReport, validateServer } from "../server/index.ts";
+import { formatReport, validateServer } from "../client/index.ts";
 
 export const VALIDATE_HELP = `codeact-env validate — check an OpenEnv server against the wire protocol
 

@@ -17,3 +17,4 @@ export {
 } from "./client.ts";
 export { type ForkedSessionInfo, HttpSession, httpBase } from "./http-session.ts";
 export { EnvPool, type EnvPoolOptions, type ReplicaStatus } from "./pool.ts";
+export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./validate.ts";

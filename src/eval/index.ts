@@ -1,5 +1,3 @@
-export { EVAL_HELP, evalCommand, parseEvalArgs } from "../cli/eval.ts";
-export { RUN_HELP, runCommand } from "../cli/run.ts";
 export {
   type ChatMessage,
   chatCompletion,
@@ -7,6 +5,7 @@ export {
   extractCode,
   runAgentEpisode,
 } from "./agent.ts";
+export { type AgentEvalOptions, runAgentEval } from "./agent-eval.ts";
 export { gradeSample, gradeSamples, type SampleResult } from "./grade-samples.ts";
 export { meanPassAtK, passAtK } from "./passk.ts";
 export { emptyBody, type Sample, samplesFromCompletions, samplesFromSuite } from "./samples.ts";

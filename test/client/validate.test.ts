@@ -1,8 +1,8 @@
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatReport, validateServer } from "../../src/server/index.ts";
-import { startServer, stopEngines } from "./helpers.ts";
+import { formatReport, validateServer } from "../../src/client/index.ts";
+import { startServer, stopEngines } from "../server/helpers.ts";
 
 afterAll(stopEngines);
 
