@@ -1,4 +1,4 @@
-export { type BenchRow, benchSandbox } from "../src/bench/sandbox.ts";
+export { type TranspileResult, transpile } from "./cell/transpile.ts";
 export type { Engine, EngineStats } from "./engines/contract.ts";
 export {
   DEFAULT_ENGINE,
@@ -12,7 +12,6 @@ export {
 export { type GradeInput, type GradeResult, gradeProgram, type ProgramStep } from "./grade.ts";
 export { DEFAULT_LIMITS, mergeLimits, validateLimits } from "./options.ts";
 export { createSandbox } from "./session.ts";
-export { type TranspileResult, transpile } from "./transpile.ts";
 export type {
   EngineName,
   ErrorKind,

@@ -4,6 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import { CodeActError } from "../errors/index.ts";
+import { toolCallback, validateTools } from "./cell/host-tools.ts";
+import { EXIT_CODES, errorResult, shapeResult, withErrorOnStderr } from "./cell/result.ts";
+import { rewriteCell } from "./cell/rewrite.ts";
+import type { CellScript } from "./cell/sourcemap.ts";
+import { transpile } from "./cell/transpile.ts";
 import type {
   CellRequest,
   EngineSession,
@@ -11,6 +16,7 @@ import type {
   PreludeConfig,
   RawCellResult,
 } from "./engines/contract.ts";
+import { CellHistory, type RecordedCell, reproduce } from "./engines/quarantine.ts";
 import {
   DEFAULT_ENGINE,
   ENGINE_NAMES,
@@ -20,13 +26,7 @@ import {
   trackSandbox,
 } from "./engines/registry.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
-import { getPrelude } from "./prelude/index.ts";
-import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";
-import { EXIT_CODES, errorResult, shapeResult, withErrorOnStderr } from "./result.ts";
-import { rewriteCell } from "./rewrite.ts";
-import type { CellScript } from "./sourcemap.ts";
-import { toolCallback, validateTools } from "./tools.ts";
-import { transpile } from "./transpile.ts";
+import { getPrelude } from "./prelude-bundle.ts";
 import type {
   EngineName,
   ExecError,

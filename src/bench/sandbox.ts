@@ -12,7 +12,7 @@ import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
 import { ENGINE_NAMES, getEngine } from "../../sandbox/engines/registry.ts";
 import { DEFAULT_LIMITS } from "../../sandbox/options.ts";
-import { getPrelude } from "../../sandbox/prelude/index.ts";
+import { getPrelude } from "../../sandbox/prelude-bundle.ts";
 import { createSandbox } from "../../sandbox/session.ts";
 import type { EngineName } from "../../sandbox/types.ts";
 import type { BenchRow } from "./row.ts";

@@ -5,7 +5,7 @@ import type {
   PreludeConfig,
   ToolCallback,
 } from "../../sandbox/engines/contract.ts";
-import { getPrelude } from "../../sandbox/prelude/index.ts";
+import { getPrelude } from "../../sandbox/prelude-bundle.ts";
 
 export const MiB = 1024 * 1024;
 

@@ -7,7 +7,7 @@ import type {
   ToolCallback,
 } from "../../sandbox/engines/contract.ts";
 import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
-import { getPrelude } from "../../sandbox/prelude/index.ts";
+import { getPrelude } from "../../sandbox/prelude-bundle.ts";
 import { cell, echoTools, type PendingTool } from "./engine-quickjs.fixtures.ts";
 
 const MiB = 1024 * 1024;

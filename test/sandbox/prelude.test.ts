@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createSandbox, ENGINE_NAMES, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
-import { getPrelude, PRELUDE_REPORT } from "../../sandbox/prelude/index.ts";
+import { getPrelude, PRELUDE_REPORT } from "../../sandbox/prelude-bundle.ts";
 import type { Sandbox, SandboxOptions } from "../../sandbox/types.ts";
 
 afterAll(async () => {

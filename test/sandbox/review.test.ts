@@ -9,7 +9,7 @@
  *   nothing of it).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { OBSERVATION_OVERHEAD_BYTES } from "../../sandbox/bounds.ts";
+import { OBSERVATION_OVERHEAD_BYTES } from "../../sandbox/cell/bounds.ts";
 import {
   createSandbox,
   DEFAULT_LIMITS,

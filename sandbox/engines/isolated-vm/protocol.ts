@@ -59,4 +59,4 @@ export function memoryLimitMb(bytes: number): number {
   return Math.max(MIN_MEMORY_LIMIT_MB, Math.ceil(bytes / (1024 * 1024)));
 }
 
-export { infraResult, WEDGED_TIMEOUT_MESSAGE, wedgedResult } from "../results.ts";
+export { infraResult, WEDGED_TIMEOUT_MESSAGE, wedgedResult } from "../lost-runs.ts";

@@ -5,7 +5,7 @@
 
 import { CodeActError } from "../../../errors/index.ts";
 import type { CellRequest, EngineSession, RawCellResult, ToolCallback } from "../contract.ts";
-import type { WorkerProcess } from "./worker.ts";
+import type { WorkerProcess } from "./host.ts";
 
 export interface Placement {
   worker: WorkerProcess;

@@ -17,8 +17,8 @@ import type {
   RawCellResult,
   ToolCallback,
 } from "../contract.ts";
-import { infraResult, wedgedResult } from "../results.ts";
-import { WorkerHost, WorkerLost } from "./worker-host.ts";
+import { infraResult, wedgedResult } from "../lost-runs.ts";
+import { WorkerHost, WorkerLost } from "./host.ts";
 
 const optionsSchema = z
   .object({
