@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { CodeActError } from "../../errors/index.ts";
 import type { ToolCallback } from "../../sandbox/engines/contract.ts";
 import { createIsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
-import { cell, echoTool, isAlive, sessionConfig, waitFor } from "./engine-ivm-helpers.ts";
+import { cell, echoTool, isAlive, sessionConfig, waitFor } from "./engine-helpers.ts";
 
 const isDisposed = (e: unknown) => e instanceof CodeActError && e.code === "DISPOSED";
 

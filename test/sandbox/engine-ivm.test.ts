@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CodeActError } from "../../errors/index.ts";
 import type { EngineSession } from "../../sandbox/engines/contract.ts";
 import { createIsolatedVmEngine, type IsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
-import { cell, echoTool, isAlive, MiB, sessionConfig } from "./engine-ivm-helpers.ts";
+import { cell, echoTool, isAlive, MiB, sessionConfig } from "./engine-helpers.ts";
 
 let engine: IsolatedVmEngine;
 
