@@ -1,4 +1,13 @@
 export {
+  createFileStoreTools,
+  FILE_STORE_TOOL_NAMES,
+  type FileStoreOptions,
+  type FileStoreTools,
+  fileStoreArgSchemas,
+  fileStoreToolDescriptions,
+  normalizeStorePath,
+} from "../src/env/file-store.ts";
+export {
   type AdaptOptions,
   adaptRecord,
   detectFormat,
@@ -16,15 +25,6 @@ export {
   type RecordFormat,
 } from "./adapters.ts";
 export { builtinTasks } from "./builtin/index.ts";
-export {
-  createFileStoreTools,
-  FILE_STORE_TOOL_NAMES,
-  type FileStoreOptions,
-  type FileStoreTools,
-  fileStoreArgSchemas,
-  fileStoreToolDescriptions,
-  normalizeStorePath,
-} from "./filestore.ts";
 export { buildFullProgram, buildProgram, buildReferenceProgram, type TaskProgram } from "./format.ts";
 export {
   type FormatOption,

@@ -4,9 +4,9 @@
  * bounded: an agent in an RL loop will try to write a gigabyte sooner or later.
  */
 import { z } from "zod";
-import { CodeActError } from "../errors/index.ts";
-import type { ToolMap } from "../sandbox/index.ts";
-import { describeIssues } from "./schema.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { ToolMap } from "../../sandbox/index.ts";
+import { describeIssues } from "../../tasks/schema.ts";
 
 export const FILE_STORE_TOOL_NAMES = ["read_file", "write_file", "list_files"] as const;
 
