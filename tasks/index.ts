@@ -1,13 +1,4 @@
 export {
-  createFileStoreTools,
-  FILE_STORE_TOOL_NAMES,
-  type FileStoreOptions,
-  type FileStoreTools,
-  fileStoreArgSchemas,
-  fileStoreToolDescriptions,
-  normalizeStorePath,
-} from "../src/env/file-store.ts";
-export {
   type AdaptOptions,
   adaptRecord,
   detectFormat,
@@ -44,7 +35,7 @@ export { stripExports, stripImports } from "./modules.ts";
 export {
   type Completion,
   completionSchema,
-  describeIssues,
+  describeZodIssues,
   languageSchema,
   type Task,
   type TaskLanguage,

@@ -14,11 +14,12 @@ import {
   type Language,
   type Limits,
 } from "../../sandbox/index.ts";
-import { createFileStoreTools, type Suite, type Task } from "../../tasks/index.ts";
+import type { Suite, Task } from "../../tasks/index.ts";
 import { gradingProgram, logCell, logToolCall } from "./action-log.ts";
-import { describeIssues, parseAction } from "./actions.ts";
+import { formatValidationIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
+import { createFileStoreTools } from "./file-store.ts";
 import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
 import { defaultRubricFor, type RubricFactory } from "./scoring.ts";
 import { type ToolDefinition, ToolRegistry } from "./tools.ts";
@@ -116,7 +117,9 @@ export class CodeActEnv implements Environment {
     return this.#serialize(async () => {
       const parsed = parseAction(action);
       if (!parsed.ok || !("code" in parsed.action)) {
-        const detail = parsed.ok ? "(action): a code action needs 'code'" : describeIssues(parsed.errors);
+        const detail = parsed.ok
+          ? "(action): a code action needs 'code'"
+          : formatValidationIssues(parsed.errors);
         throw new CodeActError("INVALID_ACTION", `Invalid code action: ${detail}`, {
           details: { errors: parsed.ok ? [] : parsed.errors },
         });
@@ -133,7 +136,7 @@ export class CodeActEnv implements Environment {
     return this.#serialize(async () => {
       const episode = await this.#currentEpisode();
       const observation = await this.#runTool(episode, name, args);
-      episode.settle(false, false, false);
+      episode.settle({ countsAsStep: false });
       return observation;
     });
   }
@@ -246,7 +249,7 @@ export class CodeActEnv implements Environment {
   async #step(input: unknown): Promise<StepResult> {
     const parsed = parseAction(input);
     if (!parsed.ok) {
-      throw new CodeActError("INVALID_ACTION", `Invalid action: ${describeIssues(parsed.errors)}`, {
+      throw new CodeActError("INVALID_ACTION", `Invalid action: ${formatValidationIssues(parsed.errors)}`, {
         details: { errors: parsed.errors },
       });
     }
@@ -287,7 +290,7 @@ export class CodeActEnv implements Environment {
     if (!infra) episode.budgetSteps += 1;
     const observation = execObservation(result);
     const graded = await this.#gradeIfDue(episode, observation);
-    episode.settle(graded.passed, episode.task?.done_when_tests_pass === true);
+    episode.settle({ testsPassed: graded.passed });
     // Rubrics see the language the cell really ran as, not just what the action spelled out.
     return this.#finishStep(episode, { ...action, language }, observation, infra || graded.infra);
   }
@@ -302,7 +305,7 @@ export class CodeActEnv implements Environment {
     } else if (episode.lastTests) {
       observation.tests = episode.lastTests;
     }
-    episode.settle(false, false);
+    episode.settle();
     return this.#finishStep(episode, action, observation, infra);
   }
 

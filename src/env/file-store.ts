@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CodeActError } from "../../errors/index.ts";
 import type { ToolMap } from "../../sandbox/index.ts";
-import { describeIssues } from "../../tasks/schema.ts";
+import { describeZodIssues } from "../../tasks/index.ts";
 
 export const FILE_STORE_TOOL_NAMES = ["read_file", "write_file", "list_files"] as const;
 
@@ -59,7 +59,7 @@ function parseArgs<K extends keyof typeof fileStoreArgSchemas>(
 ): z.infer<(typeof fileStoreArgSchemas)[K]> {
   const parsed = fileStoreArgSchemas[tool].safeParse(args ?? {});
   if (!parsed.success) {
-    throw new CodeActError("INVALID_ARGUMENT", `${tool}: ${describeIssues(parsed.error).join("; ")}`);
+    throw new CodeActError("INVALID_ARGUMENT", `${tool}: ${describeZodIssues(parsed.error).join("; ")}`);
   }
   return parsed.data as z.infer<(typeof fileStoreArgSchemas)[K]>;
 }

@@ -9,7 +9,6 @@ export {
 } from "./action-log.ts";
 export {
   actionSchema,
-  describeIssues,
   MAX_STEP_TIMEOUT_MS,
   type ParseActionResult,
   parseAction,
@@ -17,6 +16,16 @@ export {
 } from "./actions.ts";
 export { coreTools, fileStoreTools, listToolsTool, submitTool } from "./builtin-tools.ts";
 export { CodeActEnv, type EnvOptions } from "./env.ts";
+export {
+  createFileStoreTools,
+  FILE_STORE_TOOL_NAMES,
+  type FileStoreOptions,
+  type FileStoreTools,
+  fileStoreArgSchemas,
+  fileStoreToolDescriptions,
+  normalizeStorePath,
+} from "./file-store.ts";
+
 export { MAX_FORK_COUNT } from "./fork.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
 export { defaultRubricFor, type RubricFactory } from "./scoring.ts";

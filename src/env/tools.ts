@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CodeActError } from "../../errors/index.ts";
 import type { ToolMap } from "../../sandbox/index.ts";
-import { describeIssues, toValidationIssues } from "./actions.ts";
+import { formatValidationIssues, toValidationIssues } from "./actions.ts";
 import type { ToolError, ToolInfo } from "./types.ts";
 
 /** What a handler can reach of its episode. */
@@ -117,7 +117,7 @@ export class ToolRegistry {
       return { ok: false, error: { error_type: "tool_not_found", message: `Unknown tool: '${name}'` } };
     const parsed = tool.schema.safeParse(args ?? {});
     if (!parsed.success) {
-      const detail = describeIssues(toValidationIssues(parsed.error, args));
+      const detail = formatValidationIssues(toValidationIssues(parsed.error, args));
       return {
         ok: false,
         error: { error_type: "invalid_args", message: `Invalid arguments for '${name}': ${detail}` },

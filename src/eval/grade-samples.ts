@@ -6,7 +6,8 @@
 
 import { CodeActError } from "../../errors/index.ts";
 import { type EngineName, gradeProgram, type Limits } from "../../sandbox/index.ts";
-import { createFileStoreTools, FILE_STORE_TOOL_NAMES, type Task } from "../../tasks/index.ts";
+import type { Task } from "../../tasks/index.ts";
+import { createFileStoreTools, FILE_STORE_TOOL_NAMES } from "../env/index.ts";
 import { mapConcurrent } from "./concurrency.ts";
 import type { Sample } from "./samples.ts";
 

@@ -1,7 +1,11 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { isCodeActError } from "../../errors/index.ts";
 import { createSandbox, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
-import { createFileStoreTools, FILE_STORE_TOOL_NAMES, fileStoreToolDescriptions } from "../../tasks/index.ts";
+import {
+  createFileStoreTools,
+  FILE_STORE_TOOL_NAMES,
+  fileStoreToolDescriptions,
+} from "../../src/env/index.ts";
 
 afterAll(async () => {
   await shutdownEngines();
