@@ -1,3 +1,7 @@
+/**
+ * rewards/: rubrics (RFC 004), the default rubric and the infra mask (their only owner).
+ * May import errors/ only: rubrics see actions and observations as data, never engines.
+ */
 export {
   type AnswerCompare,
   ExecutionSucceeded,

@@ -1,3 +1,7 @@
+/**
+ * sandbox/: runs JS/TS cells under hard limits in an engine (cell/ pipeline, engines/, prelude/).
+ * May import errors/ only: it knows nothing of rewards, tasks, HTTP or the environment.
+ */
 export { type TranspileResult, transpile } from "./cell/transpile.ts";
 export type { Engine, EngineStats } from "./engines/contract.ts";
 export {
@@ -11,6 +15,7 @@ export {
 } from "./engines/registry.ts";
 export { type GradeInput, type GradeResult, gradeProgram, type ProgramStep } from "./grade.ts";
 export { DEFAULT_LIMITS, mergeLimits, validateLimits } from "./options.ts";
+export { getPrelude } from "./prelude-bundle.ts";
 export { createSandbox } from "./session.ts";
 export type {
   EngineName,

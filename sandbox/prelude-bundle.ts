@@ -65,7 +65,10 @@ function entryPath(): string {
   );
 }
 
-/** The prelude script (built once per process with esbuild, then cached). */
+/**
+ * The prelude script every engine session evaluates (EngineSessionConfig.prelude), built once per
+ * process with esbuild, then cached. Public for callers of getEngine who open raw engine sessions.
+ */
 export function getPrelude(): string {
   if (cached !== undefined) return cached;
   const result = buildSync({

@@ -1,3 +1,7 @@
+/**
+ * tasks/: the task schema, suite and completions loaders, format adapters, the built-in suite.
+ * May import errors/ only (tasks are data; grading them is the sandbox's and the environment's job).
+ */
 export {
   type AdaptOptions,
   adaptRecord,

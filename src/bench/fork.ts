@@ -3,7 +3,7 @@
  * history and N = 1, 8, 64 children (a fork replays the parent's action log into each child).
  */
 import { DEFAULT_ENGINE, type EngineName, shutdownEngines } from "../../sandbox/index.ts";
-import { CodeActEnv } from "../env/env.ts";
+import { CodeActEnv } from "../env/index.ts";
 import type { BenchRow } from "./row.ts";
 
 /** A typical agent cell: declarations that persist, a little computation, random numbers. */

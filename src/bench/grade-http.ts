@@ -8,7 +8,7 @@ import { shutdownEngines } from "../../sandbox/index.ts";
 import { loadSuite } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { gradeSamples, samplesFromSuite } from "../eval/index.ts";
-import { createServer } from "../server/server.ts";
+import { createServer } from "../server/index.ts";
 import type { BenchRow } from "./row.ts";
 
 export async function benchGradeHttp(opts: { suitePath: string; quick?: boolean }): Promise<BenchRow[]> {

@@ -10,9 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ENGINE_NAMES, type EngineName, gradeProgram } from "../../sandbox/index.ts";
 import { loadSuite } from "../../tasks/index.ts";
-import { mapConcurrent } from "../eval/concurrency.ts";
-import { gradeSamples } from "../eval/grade-samples.ts";
-import { type Sample, samplesFromSuite } from "../eval/samples.ts";
+import { gradeSamples, mapConcurrent, type Sample, samplesFromSuite } from "../eval/index.ts";
 import type { BenchRow } from "./row.ts";
 
 const run = promisify(execFile);

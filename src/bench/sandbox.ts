@@ -10,11 +10,14 @@
 import { execFile } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { ENGINE_NAMES, getEngine } from "../../sandbox/engines/registry.ts";
-import { DEFAULT_LIMITS } from "../../sandbox/options.ts";
-import { getPrelude } from "../../sandbox/prelude-bundle.ts";
-import { createSandbox } from "../../sandbox/session.ts";
-import type { EngineName } from "../../sandbox/types.ts";
+import {
+  createSandbox,
+  DEFAULT_LIMITS,
+  ENGINE_NAMES,
+  type EngineName,
+  getEngine,
+  getPrelude,
+} from "../../sandbox/index.ts";
 import type { BenchRow } from "./row.ts";
 
 const TRIVIAL_CELL = "let n = 1 + 1; n";

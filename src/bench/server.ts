@@ -5,7 +5,7 @@
 import { shutdownEngines } from "../../sandbox/index.ts";
 import { EnvClient } from "../client/index.ts";
 import { CodeActEnv } from "../env/index.ts";
-import { createServer } from "../server/server.ts";
+import { createServer } from "../server/index.ts";
 import type { BenchRow } from "./row.ts";
 
 const CELL = "let s = 0; for (let i = 0; i < 100; i++) s += i; s";

@@ -7,13 +7,25 @@ import { parseArgs } from "node:util";
 import { CodeActError } from "../../errors/index.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES, type EngineName, isEngineName } from "../../sandbox/index.ts";
 import { type FormatOption, loadSuite, RECORD_FORMATS, type Suite } from "../../tasks/index.ts";
-import { readCompletions } from "../eval/completions.ts";
-import { type GradeOptions, gradeSamples, type SampleResult } from "../eval/grade-samples.ts";
-import { runAgentEval } from "../eval/index.ts";
-import { Progress } from "../eval/progress.ts";
-import { ResultsWriter, readResults, repairInterruptedTail, sampleKey } from "../eval/results-file.ts";
-import { type InputProblem, type Sample, samplesFromCompletions, samplesFromSuite } from "../eval/samples.ts";
-import { type EvalSummary, formatSummary, summarize } from "../eval/summary.ts";
+import {
+  type EvalSummary,
+  formatSummary,
+  type GradeOptions,
+  gradeSamples,
+  type InputProblem,
+  Progress,
+  ResultsWriter,
+  readCompletions,
+  readResults,
+  repairInterruptedTail,
+  runAgentEval,
+  type Sample,
+  type SampleResult,
+  sampleKey,
+  samplesFromCompletions,
+  samplesFromSuite,
+  summarize,
+} from "../eval/index.ts";
 
 export const EVAL_HELP = `codeact-env eval — grade code on a suite of tasks with hidden tests
 

@@ -1,3 +1,7 @@
+/**
+ * src/client/: talking to a server: the TS client, the replica pool, the wire-protocol checker.
+ * May import errors/ and types of src/env/ only (importing it loads no sandbox; test/package).
+ */
 export { CodeActError, type ErrorCode, isCodeActError } from "../../errors/index.ts";
 export type {
   CallToolObservation,

@@ -1,3 +1,7 @@
+/**
+ * src/env/: the environment (reset/step/state/close), actions, tools, the file store, forks.
+ * May import errors/, sandbox/, rewards/, tasks/; nothing else in src/.
+ */
 export {
   cellFingerprint,
   type LoggedAction,
