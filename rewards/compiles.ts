@@ -1,8 +1,8 @@
 /** Compiles: does the cell parse (and, for TS, strip) under esbuild, the sandbox's own transpiler? */
 import { z } from "zod";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 const compilesSchema = z.strictObject({ nonCodeScore: z.number().finite().default(0) });
 

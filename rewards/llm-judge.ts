@@ -6,10 +6,10 @@
  */
 import { z } from "zod";
 import { CodeActError } from "../errors/index.ts";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import { parseJudgeScore } from "./score-parser.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 /** Placeholders filled from the step; `context` adds more (e.g. a task's reference solution). */
 export const JUDGE_PLACEHOLDERS = [

@@ -4,9 +4,9 @@
  */
 import { z } from "zod";
 import { CodeActError } from "../errors/index.ts";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { Json, JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 export interface TrajectoryStep {
   action: RubricAction;

@@ -16,7 +16,7 @@ import { installSort } from "./node/sort.ts";
 import { timerGlobals } from "./node/timers.ts";
 import { createRunner } from "./runner.ts";
 import { learnPreludeFile } from "./stack.ts";
-import { makeTool } from "./tools.ts";
+import { makeTool } from "./tool-calls.ts";
 
 const REMOVED = [
   "WebAssembly",

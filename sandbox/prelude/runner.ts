@@ -28,7 +28,7 @@ import { clearAllTimers, fireNext, pendingTimers, uncaught } from "./node/timers
 import { output, resetOutput } from "./output.ts";
 import { REPORT } from "./reports.ts";
 import { cleanStack } from "./stack.ts";
-import { abandonTools, pendingTools, resetToolCount, resolveTool } from "./tools.ts";
+import { abandonTools, pendingTools, resetToolCount, resolveTool } from "./tool-calls.ts";
 
 /** Timers a cell fires one per poll, as Node orders them (microtasks drained between any two). */
 const EXACT_TIMERS = 256;

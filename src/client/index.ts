@@ -11,6 +11,7 @@ export type {
   StepResult,
   ToolInfo,
 } from "../env/types.ts";
+export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./check-server.ts";
 export {
   type ClientOptions,
   EnvClient,
@@ -21,4 +22,3 @@ export {
 } from "./client.ts";
 export { type ForkedSessionInfo, HttpSession, httpBase } from "./http-session.ts";
 export { EnvPool, type EnvPoolOptions, type ReplicaStatus } from "./pool.ts";
-export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./validate.ts";

@@ -11,7 +11,7 @@
 import { createHash } from "node:crypto";
 import { CodeActError } from "../../errors/index.ts";
 import type { ErrorKind, ExecResult, Language, ProgramStep } from "../../sandbox/index.ts";
-import type { ToolCallOutcome } from "./tools.ts";
+import type { ToolCallOutcome } from "./tool-registry.ts";
 
 export interface LoggedCell {
   kind: "cell";

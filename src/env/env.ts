@@ -22,7 +22,7 @@ import { Episode } from "./episode.ts";
 import { createFileStoreTools } from "./file-store.ts";
 import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
 import { defaultRubricFor, type RubricFactory } from "./scoring.ts";
-import { type ToolDefinition, ToolRegistry } from "./tools.ts";
+import { type ToolDefinition, ToolRegistry } from "./tool-registry.ts";
 import type {
   Action,
   CallToolAction,

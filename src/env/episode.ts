@@ -8,7 +8,7 @@ import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
 import type { Task } from "../../tasks/index.ts";
 import type { LoggedAction } from "./action-log.ts";
 import { createFileStoreTools } from "./file-store.ts";
-import type { ToolContext, ToolRegistry } from "./tools.ts";
+import type { ToolContext, ToolRegistry } from "./tool-registry.ts";
 
 export class Episode {
   readonly id: string;

@@ -11,7 +11,7 @@ import type { ExecResult, Sandbox } from "../../sandbox/index.ts";
 import { type LoggedCell, replayActionLog } from "./action-log.ts";
 import { Episode } from "./episode.ts";
 import type { RubricFactory } from "./scoring.ts";
-import type { ToolCallOutcome, ToolContext } from "./tools.ts";
+import type { ToolCallOutcome, ToolContext } from "./tool-registry.ts";
 
 /** Upper bound of children per fork request (each holds a sandbox). */
 export const MAX_FORK_COUNT = 256;

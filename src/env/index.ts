@@ -33,12 +33,12 @@ export {
 export { MAX_FORK_COUNT } from "./fork.ts";
 export { ENV_VERSION, type EnvMetadata, envMetadata, envSchemas } from "./schemas.ts";
 export { defaultRubricFor, type RubricFactory } from "./scoring.ts";
-export { toolSignatures, tsType } from "./tool-signatures.ts";
 export {
   defineTool,
   type ToolCallOutcome,
   type ToolContext,
   type ToolDefinition,
   ToolRegistry,
-} from "./tools.ts";
+} from "./tool-registry.ts";
+export { toolSignatures, tsType } from "./tool-signatures.ts";
 export type * from "./types.ts";
