@@ -25,4 +25,4 @@ USER codeact
 EXPOSE 8000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:8000/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/cli.js", "serve", "--host", "0.0.0.0", "--port", "8000"]
+CMD ["node", "dist/src/cli/main.js", "serve", "--host", "0.0.0.0", "--port", "8000"]

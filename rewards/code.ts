@@ -1,10 +1,10 @@
 /** Rubrics that read a code step's observation: tests, success, output, resources, answers. */
 import { isDeepStrictEqual } from "node:util";
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { Json, JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 const testsSchema = z.strictObject({ mode: z.enum(["fraction", "all"]).default("fraction") });
 

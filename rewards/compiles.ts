@@ -1,9 +1,8 @@
 /** Compiles: does the cell parse (and, for TS, strip) under esbuild, the sandbox's own transpiler? */
-import { transform } from "esbuild";
 import { z } from "zod";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 const compilesSchema = z.strictObject({ nonCodeScore: z.number().finite().default(0) });
 
@@ -25,6 +24,8 @@ export class Compiles extends Rubric {
   async forward(action: RubricAction, _observation: RubricObservation): Promise<number> {
     this.lastError = undefined;
     if (typeof action.code !== "string") return this.nonCodeScore;
+    // esbuild (and its child process) loads on first use, so importing codeact-env/rewards stays light.
+    const { transform } = await import("esbuild");
     try {
       await transform(action.code, { loader: action.language === "ts" ? "ts" : "js", logLevel: "silent" });
       return 1;

@@ -3,10 +3,10 @@
  * RubricList and RubricDict only hold children for named access (like nn.ModuleList/ModuleDict).
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 /** Positional rubrics are named "0", "1", ...; a record gives its own names (in key order). */
 export type RubricEntries = Rubric[] | Readonly<Record<string, Rubric>>;

@@ -1,19 +1,22 @@
-/** The environment's default rubric and the infra-failure mask. */
+/** The environment's default rubric and the infra-failure mask (their only definitions). */
 
-import { TestsPassed } from "./code.ts";
+import { ExecutionSucceeded, TestsPassed } from "./code.ts";
 import { Compiles } from "./compiles.ts";
 import { Gate, Sequential } from "./containers.ts";
 import type { Rubric } from "./rubric.ts";
 import type { RubricAction, RubricObservation } from "./types.ts";
 
 /**
- * Sequential({ compiles: Gate(Compiles, 1), tests: TestsPassed fraction }): 0 when the cell does
- * not compile (tests are then not scored), else the fraction of tests passed.
- * Paths: "" (root), "compiles", "compiles.rubric", "tests".
+ * With hidden tests (an episode on a task): Sequential({ compiles: Gate(Compiles, 1), tests:
+ * TestsPassed fraction }): 0 when the cell does not compile (tests are then not scored), else the
+ * fraction of tests passed. A tool call has no code to compile, so it passes the gate and scores
+ * the latest test results (e.g. on submit). Paths: "" (root), "compiles", "compiles.rubric", "tests".
+ * Without (a free episode): ExecutionSucceeded, 1 when the cell ran without error.
  */
-export function defaultTaskRubric(): Rubric {
+export function defaultRubric(options: { hiddenTests: boolean }): Rubric {
+  if (!options.hiddenTests) return new ExecutionSucceeded();
   return new Sequential({
-    compiles: new Gate(new Compiles(), 1),
+    compiles: new Gate(new Compiles({ nonCodeScore: 1 }), 1),
     tests: new TestsPassed({ mode: "fraction" }),
   });
 }

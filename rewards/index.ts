@@ -1,3 +1,7 @@
+/**
+ * rewards/: rubrics (RFC 004), the default rubric and the infra mask (their only owner).
+ * May import errors/ only: rubrics see actions and observations as data, never engines.
+ */
 export {
   type AnswerCompare,
   ExecutionSucceeded,
@@ -11,7 +15,7 @@ export {
 } from "./code.ts";
 export { Compiles } from "./compiles.ts";
 export { Gate, RubricDict, type RubricEntries, RubricList, Sequential, WeightedSum } from "./containers.ts";
-export { defaultTaskRubric, isScorable, scoreStep } from "./defaults.ts";
+export { defaultRubric, isScorable, scoreStep } from "./defaults.ts";
 export { JUDGE_PLACEHOLDERS, LLMJudge, type LLMJudgeOptions } from "./llm-judge.ts";
 export { type ForwardHook, type ForwardPreHook, type HookHandle, Rubric, type StateDict } from "./rubric.ts";
 export { parseJudgeScore } from "./score-parser.ts";

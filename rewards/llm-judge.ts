@@ -5,11 +5,11 @@
  * so an outage cannot be mistaken for a bad model.
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import { parseJudgeScore } from "./score-parser.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 /** Placeholders filled from the step; `context` adds more (e.g. a task's reference solution). */
 export const JUDGE_PLACEHOLDERS = [

@@ -9,7 +9,7 @@
  * - `rubrics()` / `namedRubrics()` list every descendant (not the rubric itself), depth first.
  *   `stateDict()` and `lastScores()` also carry the rubric itself under the path "".
  */
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
 
 export type ForwardPreHook = (

@@ -3,10 +3,10 @@
  * trajectory, so the rubric keeps the steps itself and `reset()` (on env reset) clears them.
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { Json, JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 export interface TrajectoryStep {
   action: RubricAction;

@@ -9,9 +9,9 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type ts from "typescript";
 import { z } from "zod";
+import { parseStrict } from "./parse-options.ts";
 import { Rubric } from "./rubric.ts";
 import type { JsonObject, RubricAction, RubricObservation } from "./types.ts";
-import { parseStrict } from "./validate.ts";
 
 /** The sandbox globals the prelude gives every cell (console, assert, the test harness, timers). */
 export const SANDBOX_GLOBALS_DTS = `

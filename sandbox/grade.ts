@@ -5,10 +5,10 @@
  * from the prelude's host reports, made as each test settles, never from the cell's own result.
  */
 
-import { boundCases } from "./bounds.ts";
-import { PRELUDE_REPORT } from "./prelude/index.ts";
+import { boundCases } from "./cell/bounds.ts";
+import { registersTests } from "./cell/test-shape.ts";
+import { PRELUDE_REPORT } from "./prelude-bundle.ts";
 import { type CellOutcome, createSandboxSession } from "./session.ts";
-import { registersTests } from "./test-shape.ts";
 import type {
   EngineName,
   ExecError,

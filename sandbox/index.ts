@@ -1,4 +1,9 @@
-export { type BenchRow, benchSandbox } from "./bench.ts";
+/**
+ * sandbox/: runs JS/TS cells under hard limits in an engine (cell/ pipeline, engines/, prelude/).
+ * May import errors/ only: it knows nothing of rewards, tasks, HTTP or the environment.
+ */
+export type { CellPositions } from "./cell/positions.ts";
+export { type TranspileFail, type TranspileOk, type TranspileResult, transpile } from "./cell/transpile.ts";
 export type {
   CellOptions,
   CellRequest,
@@ -11,14 +16,20 @@ export type {
   RawStatus,
   RunnerResult,
   ToolCallback,
-} from "./engine.ts";
-export { ENGINE_NAMES, engineStats, getEngine, liveSandboxCount, shutdownEngines } from "./engines.ts";
-export { CodeActError, type ErrorCode, isCodeActError } from "./errors.ts";
+} from "./engines/contract.ts";
+export {
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  engineStats,
+  getEngine,
+  isEngineName,
+  liveSandboxCount,
+  shutdownEngines,
+} from "./engines/registry.ts";
 export { type GradeInput, type GradeResult, gradeProgram, type ProgramStep } from "./grade.ts";
 export { DEFAULT_LIMITS, mergeLimits, validateLimits } from "./options.ts";
-export type { CellPositions } from "./positions.ts";
+export { getPrelude } from "./prelude-bundle.ts";
 export { createSandbox } from "./session.ts";
-export { type TranspileFail, type TranspileOk, type TranspileResult, transpile } from "./transpile.ts";
 export type {
   EngineName,
   ErrorKind,
@@ -35,3 +46,4 @@ export type {
   ToolMap,
   Usage,
 } from "./types.ts";
+export { ERROR_KINDS } from "./types.ts";

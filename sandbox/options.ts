@@ -2,7 +2,7 @@
  * Limits: defaults, validation and the one place where session options and per-run overrides
  * are merged.
  */
-import { CodeActError } from "./errors.ts";
+import { CodeActError } from "../errors/index.ts";
 import type { Limits } from "./types.ts";
 
 const MiB = 1024 * 1024;

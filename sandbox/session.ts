@@ -3,23 +3,30 @@
  * transpile, rewrite, run, result shaping). Runs of one session are serialized.
  */
 import { randomUUID } from "node:crypto";
+import { CodeActError } from "../errors/index.ts";
+import { toolCallback, validateTools } from "./cell/host-tools.ts";
+import { EXIT_CODES, errorResult, shapeResult, withErrorOnStderr } from "./cell/result.ts";
+import { rewriteCell } from "./cell/rewrite.ts";
+import type { CellScript } from "./cell/sourcemap.ts";
+import { transpile } from "./cell/transpile.ts";
 import type {
   CellRequest,
   EngineSession,
   EngineSessionConfig,
   PreludeConfig,
   RawCellResult,
-} from "./engine.ts";
-import { getEngine, getQuarantineEngine, isEngineName, trackSandbox } from "./engines.ts";
-import { CodeActError } from "./errors.ts";
+} from "./engines/contract.ts";
+import { CellHistory, type RecordedCell, reproduce } from "./engines/quarantine.ts";
+import {
+  DEFAULT_ENGINE,
+  ENGINE_NAMES,
+  getEngine,
+  getQuarantineEngine,
+  isEngineName,
+  trackSandbox,
+} from "./engines/registry.ts";
 import { mergeLimits, validateLimits, validateNumber } from "./options.ts";
-import { getPrelude } from "./prelude/index.ts";
-import { CellHistory, type RecordedCell, reproduce } from "./quarantine.ts";
-import { EXIT_CODES, errorResult, shapeResult, withErrorOnStderr } from "./result.ts";
-import { rewriteCell } from "./rewrite.ts";
-import type { CellScript } from "./sourcemap.ts";
-import { toolCallback, validateTools } from "./tools.ts";
-import { transpile } from "./transpile.ts";
+import { getPrelude } from "./prelude-bundle.ts";
 import type {
   EngineName,
   ExecError,
@@ -55,11 +62,15 @@ export async function createSandboxSession(options: SandboxOptions = {}): Promis
   if (options === null || typeof options !== "object") {
     throw new CodeActError("INVALID_ARGUMENT", "sandbox options must be an object");
   }
-  const engineName = options.engine ?? "isolated-vm";
+  const engineName = options.engine ?? DEFAULT_ENGINE;
   if (!isEngineName(engineName)) {
-    throw new CodeActError("INVALID_ARGUMENT", `engine must be "isolated-vm" or "quickjs"`, {
-      details: { field: "engine" },
-    });
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `engine must be ${ENGINE_NAMES.map((n) => `"${n}"`).join(" or ")}`,
+      {
+        details: { field: "engine" },
+      },
+    );
   }
   const sessionLimits = validateLimits(options.limits, "limits");
   const limits = mergeLimits(sessionLimits);

@@ -3,7 +3,9 @@
  * unchanged (they become the environment's observation); option names are camelCase with units.
  */
 
-export type EngineName = "isolated-vm" | "quickjs";
+import type { EngineName } from "./engines/registry.ts";
+
+export type { EngineName };
 export type Language = "js" | "ts";
 
 /** Hard limits of one cell. Session defaults, overridable per run. */
@@ -63,17 +65,19 @@ export interface Limits {
  *   alone); never the model's fault
  * - type: the environment's type check (typecheck "enforce") refused the cell; it did not run
  */
-export type ErrorKind =
-  | "syntax"
-  | "type"
-  | "runtime"
-  | "timeout"
-  | "memory"
-  | "output_limit"
-  | "source_limit"
-  | "stack_overflow"
-  | "crash"
-  | "infra";
+export const ERROR_KINDS = [
+  "syntax",
+  "type",
+  "runtime",
+  "timeout",
+  "memory",
+  "output_limit",
+  "source_limit",
+  "stack_overflow",
+  "crash",
+  "infra",
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export interface ExecError {
   kind: ErrorKind;

@@ -3,9 +3,9 @@
  * HumanEval records, MultiPL-E records or an Exercism exercise can be graded as-is.
  */
 import { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import { replaceAssertRequires, stripExports, stripImports } from "./modules.ts";
-import { describeIssues, type Task, type TaskLanguage, taskSchema } from "./schema.ts";
+import { describeZodIssues, type Task, type TaskLanguage, taskSchema } from "./schema.ts";
 
 export type RecordFormat = "task" | "humaneval" | "multipl-e" | "exercism";
 
@@ -103,7 +103,7 @@ function finish(task: Task, options: AdaptOptions): Task {
   if (!parsed.success) {
     throw new CodeActError(
       "INVALID_ARGUMENT",
-      `converted task is invalid: ${describeIssues(parsed.error).join("; ")}`,
+      `converted task is invalid: ${describeZodIssues(parsed.error).join("; ")}`,
     );
   }
   return parsed.data;
@@ -114,7 +114,7 @@ function parseRecord<T>(schema: z.ZodType<T>, record: unknown, format: string): 
   if (!parsed.success) {
     throw new CodeActError(
       "INVALID_ARGUMENT",
-      `invalid ${format} record: ${describeIssues(parsed.error).join("; ")}`,
+      `invalid ${format} record: ${describeZodIssues(parsed.error).join("; ")}`,
     );
   }
   return parsed.data;

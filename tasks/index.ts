@@ -1,3 +1,7 @@
+/**
+ * tasks/: the task schema, suite and completions loaders, format adapters, the built-in suite.
+ * May import errors/ only (tasks are data; grading them is the sandbox's and the environment's job).
+ */
 export {
   type AdaptOptions,
   adaptRecord,
@@ -16,15 +20,6 @@ export {
   type RecordFormat,
 } from "./adapters.ts";
 export { builtinTasks } from "./builtin/index.ts";
-export {
-  createFileStoreTools,
-  FILE_STORE_TOOL_NAMES,
-  type FileStoreOptions,
-  type FileStoreTools,
-  fileStoreArgSchemas,
-  fileStoreToolDescriptions,
-  normalizeStorePath,
-} from "./filestore.ts";
 export { buildFullProgram, buildProgram, buildReferenceProgram, type TaskProgram } from "./format.ts";
 export {
   type FormatOption,
@@ -50,7 +45,7 @@ export {
 export {
   type Completion,
   completionSchema,
-  describeIssues,
+  describeZodIssues,
   languageSchema,
   type Task,
   type TaskLanguage,

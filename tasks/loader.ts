@@ -5,11 +5,11 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { z } from "zod";
-import { CodeActError } from "../sandbox/index.ts";
+import { CodeActError } from "../errors/index.ts";
 import { adaptRecord, detectFormat, guessFormat, type RecordFormat } from "./adapters.ts";
 import { builtinTasks } from "./builtin/index.ts";
 import { countKeys, extraKeysWarning, splitKeys } from "./keys.ts";
-import { type Completion, completionSchema, describeIssues, type Task, taskSchema } from "./schema.ts";
+import { type Completion, completionSchema, describeZodIssues, type Task, taskSchema } from "./schema.ts";
 
 const TASK_KEYS = Object.keys(taskSchema.shape);
 const COMPLETION_KEYS = Object.keys(completionSchema.shape);
@@ -103,7 +103,7 @@ function byLine(errors: TaskLoadError[]): TaskLoadError[] {
 }
 
 function pushIssues(errors: TaskLoadError[], file: string, line: number, error: z.ZodError): void {
-  for (const message of describeIssues(error)) errors.push({ file, line, message });
+  for (const message of describeZodIssues(error)) errors.push({ file, line, message });
 }
 
 /** The file's format: the first record whose keys name one (every format has its own id key). */

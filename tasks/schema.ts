@@ -51,7 +51,7 @@ export type Completion = z.infer<typeof completionSchema> & {
 };
 
 /** One readable line per zod issue: "field.path: what was wrong". */
-export function describeIssues(error: z.ZodError): string[] {
+export function describeZodIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     const path = issue.path.map(String).join(".");
     if (issue.code === "unrecognized_keys") {

@@ -7,7 +7,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll } from "vitest";
 
 const exec = promisify(execFile);
-export const CLI = resolve(import.meta.dirname, "../src/cli.ts");
+export const CLI = resolve(import.meta.dirname, "../src/cli/main.ts");
 
 /** Runs `codeact-env <args>`; resolves with its exit code and output. */
 export async function cli(

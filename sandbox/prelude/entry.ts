@@ -2,21 +2,21 @@
  * The bundle entry: install(bridge, configJson) sets up the sandbox's globals and returns the
  * runner. Nothing of the bridge or of install stays reachable from the global object.
  */
-import type { PreludeConfig } from "../engine.ts";
-import { createAssert } from "./assert.ts";
-import { configureClock, prepareClock } from "./clock.ts";
-import { installConsole } from "./console.ts";
-import { createExpect, setOverridable } from "./expect.ts";
-import { createHarnessGlobals, registry } from "./harness.ts";
-import { installIntl } from "./intl.ts";
+import type { PreludeConfig } from "../engines/contract.ts";
+import { installIntl } from "./intl/install.ts";
 import { A, type Any, apply, ErrorCtor, globalObject, J, O, ownKeys } from "./intrinsics.ts";
+import { createExpect, setOverridable } from "./jest/expect.ts";
+import { createHarnessGlobals, registry } from "./jest/harness.ts";
+import { fn, forEachMock, spyOn } from "./jest/mock.ts";
 import { hardenIntrinsics, lockdown } from "./lockdown.ts";
-import { fn, forEachMock, spyOn } from "./mock.ts";
+import { createAssert } from "./node/assert.ts";
+import { configureClock, prepareClock } from "./node/clock.ts";
+import { installConsole } from "./node/console.ts";
+import { installSort } from "./node/sort.ts";
+import { timerGlobals } from "./node/timers.ts";
 import { createRunner } from "./runner.ts";
-import { installSort } from "./sort.ts";
 import { learnPreludeFile } from "./stack.ts";
-import { timerGlobals } from "./timers.ts";
-import { makeTool } from "./tools.ts";
+import { makeTool } from "./tool-calls.ts";
 
 const REMOVED = [
   "WebAssembly",

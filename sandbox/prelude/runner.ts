@@ -4,12 +4,9 @@
  * (timed-out) cell cannot write into the next cell's result.
  */
 
-import { BOUNDS, boundCases, clip } from "../bounds.ts";
-import type { CellOptions, RunnerResult } from "../engine.ts";
+import { BOUNDS, boundCases, clip } from "../cell/bounds.ts";
+import type { CellOptions, RunnerResult } from "../engines/contract.ts";
 import type { TestCaseResult, TestReport } from "../types.ts";
-import { resetAssertionState } from "./expect.ts";
-import { registry, resetRegistry } from "./harness.ts";
-import { inspect } from "./inspect.ts";
 import {
   A,
   type Any,
@@ -23,12 +20,15 @@ import {
   S,
   safeGet,
 } from "./intrinsics.ts";
+import { resetAssertionState } from "./jest/expect.ts";
+import { registry, resetRegistry } from "./jest/harness.ts";
+import { guard, TestRun } from "./jest/testrun.ts";
+import { inspect } from "./node/inspect.ts";
+import { clearAllTimers, fireNext, pendingTimers, uncaught } from "./node/timers.ts";
 import { output, resetOutput } from "./output.ts";
 import { REPORT } from "./reports.ts";
 import { cellMark, cleanStack, mapStackText, rawStackOf, registerCell } from "./stack.ts";
-import { guard, TestRun } from "./testrun.ts";
-import { clearAllTimers, fireNext, pendingTimers, uncaught } from "./timers.ts";
-import { abandonTools, pendingTools, resetToolCount, resolveTool } from "./tools.ts";
+import { abandonTools, pendingTools, resetToolCount, resolveTool } from "./tool-calls.ts";
 
 /** Timers a cell fires one per poll, as Node orders them (microtasks drained between any two). */
 const EXACT_TIMERS = 256;

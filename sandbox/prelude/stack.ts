@@ -16,7 +16,7 @@
  * Positions come from the host per cell (sandbox/positions.ts), and esbuild's mappings are decoded
  * only for a cell whose frame a stack shows.
  */
-import type { CellPositions } from "../positions.ts";
+import type { CellPositions } from "../cell/positions.ts";
 import { A, type Any, apply, ErrorCtor, errorToString, O, RE, S } from "./intrinsics.ts";
 
 let preludeMarker: string | null = null;

@@ -12,7 +12,7 @@
  * calls fail with one clear error naming the server and the session; nothing hangs.
  */
 import WebSocket from "ws";
-import { CodeActError, type ErrorCode } from "../../sandbox/index.ts";
+import { CodeActError, type ErrorCode } from "../../errors/index.ts";
 import type {
   Action,
   CallToolObservation,

@@ -1,5 +1,5 @@
 /** The finer error codes a codeact-env server sends beside OpenEnv's generic wire codes. */
-import type { ErrorCode } from "../../sandbox/index.ts";
+import type { ErrorCode } from "../../errors/index.ts";
 
 /**
  * The finer codes a codeact-env server sends in `error_code` beside a generic wire code; others

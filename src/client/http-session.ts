@@ -3,7 +3,7 @@
  * `session_id` on every call): what `fork` hands back, one per child. Errors are CodeActErrors
  * whose `details.status` / `details.body` are the server's answer.
  */
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import type { Action, EnvState, ResetOptions, StepResult } from "../env/types.ts";
 import { finerCode } from "./error-codes.ts";
 

@@ -1,3 +1,8 @@
+/**
+ * src/client/: talking to a server: the TS client, the replica pool, the wire-protocol checker.
+ * May import errors/ and types of src/env/ only (importing it loads no sandbox; test/package).
+ */
+export { CodeActError, type ErrorCode, isCodeActError } from "../../errors/index.ts";
 export type {
   CallToolObservation,
   CodeObservation,
@@ -6,6 +11,7 @@ export type {
   StepResult,
   ToolInfo,
 } from "../env/types.ts";
+export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./check-server.ts";
 export {
   type ClientOptions,
   EnvClient,

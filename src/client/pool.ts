@@ -6,7 +6,7 @@
  * episode's calls fail with the client's clear "Lost the server at ..." error, the replica is
  * marked down, and new episodes go to the others.
  */
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { type ClientOptions, EnvClient } from "./client.ts";
 
 export interface EnvPoolOptions extends ClientOptions {

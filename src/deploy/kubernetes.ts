@@ -4,7 +4,7 @@
  * so in-flight steps finish), a Service, a HorizontalPodAutoscaler and a PodDisruptionBudget.
  * Rendered with parameters by `codeact-env manifests`; deploy/kubernetes/*.yaml are the defaults.
  */
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 
 export interface ManifestOptions {
   /** Container image, e.g. registry.example.com/codeact-env:0.1.0. */
@@ -110,7 +110,7 @@ function serverContainer(o: Required<Omit<ManifestOptions, "namespace">>) {
     image: o.image,
     args: [
       "node",
-      "dist/src/cli.js",
+      "dist/src/cli/main.js",
       "serve",
       "--host",
       "0.0.0.0",

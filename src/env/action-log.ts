@@ -9,14 +9,9 @@
  * (a custom tool that reads the real world, say) is reported instead of silently diverging.
  */
 import { createHash } from "node:crypto";
-import {
-  CodeActError,
-  type ErrorKind,
-  type ExecResult,
-  type Language,
-  type ProgramStep,
-} from "../../sandbox/index.ts";
-import type { ToolCallOutcome } from "./tools.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { ErrorKind, ExecResult, Language, ProgramStep } from "../../sandbox/index.ts";
+import type { ToolCallOutcome } from "./tool-registry.ts";
 
 export interface LoggedCell {
   kind: "cell";

@@ -123,7 +123,7 @@ function valueAt(root: unknown, path: Array<string | number>): unknown {
 }
 
 /** One line naming what was wrong, for error messages. */
-export function describeIssues(errors: readonly ValidationIssue[]): string {
+export function formatValidationIssues(errors: readonly ValidationIssue[]): string {
   return errors
     .slice(0, 5)
     .map((e) => `${e.loc.length ? e.loc.join(".") : "(action)"}: ${e.msg}`)

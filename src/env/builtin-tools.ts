@@ -4,8 +4,8 @@
  */
 import { z } from "zod";
 import type { ToolHandler } from "../../sandbox/index.ts";
-import { FILE_STORE_TOOL_NAMES, fileStoreArgSchemas, fileStoreToolDescriptions } from "../../tasks/index.ts";
-import { defineTool, type ToolDefinition } from "./tools.ts";
+import { FILE_STORE_TOOL_NAMES, fileStoreArgSchemas, fileStoreToolDescriptions } from "./file-store.ts";
+import { defineTool, type ToolDefinition } from "./tool-registry.ts";
 
 export const submitTool = defineTool({
   name: "submit",

@@ -3,8 +3,10 @@
  * tool discovery). One sandbox session per episode; a task's hidden tests are graded in a fresh,
  * locked-down grading session that replays the episode's action log; rubrics score each step.
  */
+
+import { CodeActError } from "../../errors/index.ts";
+import { scoreStep } from "../../rewards/index.ts";
 import {
-  CodeActError,
   createSandbox,
   type EngineName,
   type ExecResult,
@@ -12,15 +14,16 @@ import {
   type Language,
   type Limits,
 } from "../../sandbox/index.ts";
-import { createFileStoreTools, type Suite, type Task } from "../../tasks/index.ts";
+import type { Suite, Task } from "../../tasks/index.ts";
 import { gradingProgram, logCell, logToolCall } from "./action-log.ts";
-import { describeIssues, parseAction } from "./actions.ts";
+import { formatValidationIssues, parseAction } from "./actions.ts";
 import { coreTools, fileStoreTools } from "./builtin-tools.ts";
 import { Episode } from "./episode.ts";
+import { createFileStoreTools } from "./file-store.ts";
 import { cellReplayProblem, forkEpisodes, toolReplayProblem } from "./fork.ts";
-import { defaultRubricFor, type RubricFactory, scoreStep } from "./scoring.ts";
+import { defaultRubricFor, type RubricFactory } from "./scoring.ts";
+import { type ToolDefinition, ToolRegistry } from "./tool-registry.ts";
 import { toolSignatures } from "./tool-signatures.ts";
-import { type ToolDefinition, ToolRegistry } from "./tools.ts";
 import { CellTypeChecker, formatRefusal } from "./typecheck.ts";
 import type {
   Action,
@@ -164,7 +167,9 @@ export class CodeActEnv implements Environment {
     return this.#serialize(async () => {
       const parsed = parseAction(action);
       if (!parsed.ok || !("code" in parsed.action)) {
-        const detail = parsed.ok ? "(action): a code action needs 'code'" : describeIssues(parsed.errors);
+        const detail = parsed.ok
+          ? "(action): a code action needs 'code'"
+          : formatValidationIssues(parsed.errors);
         throw new CodeActError("INVALID_ACTION", `Invalid code action: ${detail}`, {
           details: { errors: parsed.ok ? [] : parsed.errors },
         });
@@ -181,7 +186,7 @@ export class CodeActEnv implements Environment {
     return this.#serialize(async () => {
       const episode = await this.#currentEpisode();
       const observation = await this.#runTool(episode, name, args);
-      episode.settle(false, false, false);
+      episode.settle({ countsAsStep: false });
       return observation;
     });
   }
@@ -295,7 +300,7 @@ export class CodeActEnv implements Environment {
   async #step(input: unknown): Promise<StepResult> {
     const parsed = parseAction(input);
     if (!parsed.ok) {
-      throw new CodeActError("INVALID_ACTION", `Invalid action: ${describeIssues(parsed.errors)}`, {
+      throw new CodeActError("INVALID_ACTION", `Invalid action: ${formatValidationIssues(parsed.errors)}`, {
         details: { errors: parsed.errors },
       });
     }
@@ -359,7 +364,7 @@ export class CodeActEnv implements Environment {
     if (!infra) episode.budgetSteps += 1;
     const observation = execObservation(result, diagnostics);
     const graded = await this.#gradeIfDue(episode, observation);
-    episode.settle(graded.passed, episode.task?.done_when_tests_pass === true);
+    episode.settle({ testsPassed: graded.passed });
     // Rubrics see the language the cell really ran as, not just what the action spelled out.
     return this.#finishStep(episode, { ...action, language }, observation, infra || graded.infra);
   }
@@ -374,7 +379,7 @@ export class CodeActEnv implements Environment {
     } else if (episode.lastTests) {
       observation.tests = episode.lastTests;
     }
-    episode.settle(false, false);
+    episode.settle();
     return this.#finishStep(episode, action, observation, infra);
   }
 
@@ -421,13 +426,11 @@ export class CodeActEnv implements Environment {
   ): Promise<StepResult> {
     if (episode.submitted) observation.submitted = episode.submitted;
     if (episode.done && episode.doneReason) observation.done_reason = episode.doneReason;
-    if (infra) {
-      // Never score the sandbox's failure as the model's: flag it and give no reward (trainers mask it).
-      observation.infra_error = true;
-      return { observation, reward: null, done: episode.done };
-    }
+    // Never score the sandbox's failure as the model's: flag it, and scoreStep (rewards/, the one
+    // owner of that mask) gives no reward, so trainers mask the step.
+    if (infra) observation.infra_error = true;
     const { reward, rewards } = await scoreStep(episode.rubric, action, observation);
-    observation.rewards = rewards;
+    if (reward !== null) observation.rewards = rewards;
     return { observation, reward, done: episode.done };
   }
 }

@@ -5,9 +5,10 @@
 import { randomUUID } from "node:crypto";
 import type { Rubric } from "../../rewards/index.ts";
 import type { Language, Sandbox, TestReport } from "../../sandbox/index.ts";
-import { createFileStoreTools, type Task } from "../../tasks/index.ts";
+import type { Task } from "../../tasks/index.ts";
 import type { LoggedAction } from "./action-log.ts";
-import type { ToolContext, ToolRegistry } from "./tools.ts";
+import { createFileStoreTools } from "./file-store.ts";
+import type { ToolContext, ToolRegistry } from "./tool-registry.ts";
 import type { CellTypeChecker } from "./typecheck.ts";
 import type { TypecheckMode } from "./types.ts";
 
@@ -74,8 +75,13 @@ export class Episode {
     };
   }
 
-  /** Applies what a step decided about the episode's end. */
-  settle(testsPassed: boolean, doneWhenTestsPass: boolean, countsAsStep = true): void {
+  /**
+   * Applies what a step decided about the episode's end: a pending submit ends it; passing tests
+   * end it when the task says so; a step that counts (default) may use up the step budget.
+   */
+  settle(step: { testsPassed?: boolean; countsAsStep?: boolean } = {}): void {
+    const { testsPassed = false, countsAsStep = true } = step;
+    const doneWhenTestsPass = this.task?.done_when_tests_pass === true;
     if (this.pendingSubmit) {
       this.submitted = this.pendingSubmit;
       this.pendingSubmit = undefined;

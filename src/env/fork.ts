@@ -5,11 +5,13 @@
  * but a session is deterministic, so replaying its cells and tool calls rebuilds it bit for bit
  * (each replayed result is checked against the parent's fingerprint).
  */
-import { CodeActError, type ExecResult, type Sandbox } from "../../sandbox/index.ts";
+
+import { CodeActError } from "../../errors/index.ts";
+import type { ExecResult, Sandbox } from "../../sandbox/index.ts";
 import { type LoggedCell, replayActionLog } from "./action-log.ts";
 import { Episode } from "./episode.ts";
 import type { RubricFactory } from "./scoring.ts";
-import type { ToolCallOutcome, ToolContext } from "./tools.ts";
+import type { ToolCallOutcome, ToolContext } from "./tool-registry.ts";
 
 /** Upper bound of children per fork request (each holds a sandbox). */
 export const MAX_FORK_COUNT = 256;

@@ -4,21 +4,11 @@
  * validate our own output.
  */
 import { z } from "zod";
+import { ERROR_KINDS } from "../../sandbox/index.ts";
 import type { Suite } from "../../tasks/index.ts";
 import { actionSchema } from "./actions.ts";
 
-const errorKind = z.enum([
-  "syntax",
-  "type",
-  "runtime",
-  "timeout",
-  "memory",
-  "output_limit",
-  "source_limit",
-  "stack_overflow",
-  "crash",
-  "infra",
-]);
+const errorKind = z.enum(ERROR_KINDS);
 
 const testReport = z.object({
   passed: z.number().int(),

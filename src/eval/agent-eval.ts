@@ -1,46 +1,60 @@
 /**
- * `eval --agent openai`: one CodeAct episode per (task, sample), run concurrently, each in its own
- * environment; a transcript per episode; the same results file and summary as completion grading.
+ * An agent eval (what `eval --agent openai` runs): one CodeAct episode per (task, sample), run
+ * concurrently, each in its own environment; a transcript per episode; the same results file and
+ * summary as completion grading. A library function: options are typed, not CLI flags.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { EngineName } from "../../sandbox/index.ts";
 import type { Suite } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
 import { type EpisodeTranscript, runAgentEpisode } from "./agent.ts";
-import type { EvalArgs } from "./command.ts";
 import { mapConcurrent } from "./concurrency.ts";
 import type { SampleResult } from "./grade-samples.ts";
 import { Progress } from "./progress.ts";
 import { ResultsWriter, readResults, repairInterruptedTail, sampleKey } from "./results-file.ts";
-import { formatSummary, summarize } from "./summary.ts";
+import { type EvalSummary, summarize } from "./summary.ts";
 
-export async function runAgentEval(
-  suite: Suite,
-  args: EvalArgs,
-  log: (line: string) => void,
-): Promise<number> {
+export interface AgentEvalOptions {
+  engine: EngineName;
+  /** The OpenAI-compatible chat endpoint the agent runs on. */
+  chat: { baseUrl: string; model: string; apiKey?: string | undefined };
+  samplesPerTask: number;
+  /** Steps per episode unless the task sets its own max_steps. */
+  maxSteps: number;
+  concurrency: number;
+  /** The k of pass@k in the summary. */
+  ks: number[];
+  /** Results file (JSONL); with resume, episodes already in it are not run again. */
+  out?: string | undefined;
+  resume: boolean;
+  /** Folder for one transcript file per episode. */
+  transcriptsDir?: string | undefined;
+  /** Progress and resume lines. */
+  log: (line: string) => void;
+}
+
+/** Runs the episodes and returns the summary (the caller decides how to print it). */
+export async function runAgentEval(suite: Suite, options: AgentEvalOptions): Promise<EvalSummary> {
+  const { log } = options;
   const all = suite.tasks.flatMap((task) =>
-    Array.from({ length: args.samplesPerTask }, (_, index) => ({ task, index })),
+    Array.from({ length: options.samplesPerTask }, (_, index) => ({ task, index })),
   );
-  const carried = args.resume && args.out ? previousResults(args.out, log) : [];
+  const carried = options.resume && options.out ? previousResults(options.out, log) : [];
   const done = new Set(carried.map((r) => sampleKey(r.task_id, r.sample_index)));
   const jobs = all.filter((j) => !done.has(sampleKey(j.task.id, j.index)));
-  if (args.resume) log(`resuming: ${carried.length} episodes already graded, ${jobs.length} to go`);
-  if (args.transcripts) await mkdir(args.transcripts, { recursive: true });
-  const writer = args.out ? new ResultsWriter(args.out, args.resume) : undefined;
+  if (options.resume) log(`resuming: ${carried.length} episodes already graded, ${jobs.length} to go`);
+  if (options.transcriptsDir) await mkdir(options.transcriptsDir, { recursive: true });
+  const writer = options.out ? new ResultsWriter(options.out, options.resume) : undefined;
   const progress = new Progress(jobs.length);
   const started = performance.now();
-  const chat = {
-    baseUrl: args["base-url"] as string,
-    model: args.model as string,
-    apiKey: args["api-key"] ?? process.env.OPENAI_API_KEY,
-  };
+  const chat = options.chat;
   const runJob = async (job: (typeof jobs)[number]): Promise<SampleResult> => {
-    const env = new CodeActEnv({ engine: args.engine, suite, maxSteps: args.maxSteps });
+    const env = new CodeActEnv({ engine: options.engine, suite, maxSteps: options.maxSteps });
     try {
-      const maxSteps = job.task.max_steps ?? args.maxSteps;
+      const maxSteps = job.task.max_steps ?? options.maxSteps;
       const transcript = await runAgentEpisode(env, chat, { id: job.task.id, index: job.index, maxSteps });
-      if (args.transcripts) await saveTranscript(args.transcripts, transcript);
+      if (options.transcriptsDir) await saveTranscript(options.transcriptsDir, transcript);
       const result = toResult(transcript);
       progress.tick(result.passed);
       await writer?.write(result);
@@ -51,7 +65,7 @@ export async function runAgentEval(
   };
   let results: SampleResult[];
   try {
-    results = await mapConcurrent(jobs, args.concurrency, runJob);
+    results = await mapConcurrent(jobs, options.concurrency, runJob);
   } finally {
     await writer?.close();
   }
@@ -59,16 +73,14 @@ export async function runAgentEval(
   const summary = summarize({
     suite: suite.name,
     format: suite.format,
-    engine: args.engine,
+    engine: options.engine,
     results: [...carried.filter((r) => wanted.has(sampleKey(r.task_id, r.sample_index))), ...results],
-    ks: args.ks,
+    ks: options.ks,
     skipped: 0,
     inputErrors: 0,
     durationMs: performance.now() - started,
   });
-  if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else log(formatSummary(summary));
-  return summary.infra_errors > 0 ? 1 : 0;
+  return summary;
 }
 
 /** The results a stopped run left (infra failures are run again), as completion grading does. */

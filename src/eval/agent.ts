@@ -4,7 +4,7 @@
  * observations go back; until `submit`, the tests pass, the model stops writing code, or the
  * step budget runs out.
  */
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import type { Environment, Observation, StepResult, ToolInfo } from "../env/index.ts";
 
 export interface ChatMessage {

@@ -1,6 +1,6 @@
 /** Reads a completions file keeping each entry's line number, so problems can name their line. */
 import { readFile } from "node:fs/promises";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { type Completion, parseCompletionsJsonl } from "../../tasks/index.ts";
 import type { InputProblem } from "./samples.ts";
 

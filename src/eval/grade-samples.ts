@@ -3,8 +3,11 @@
  * grading session (sandbox/grade.ts): cell 1 = task prompt + completion, cell 2 = hidden tests.
  * Infra failures are retried once and then reported as infra, never as the model's failure.
  */
-import { CodeActError, type EngineName, gradeProgram, type Limits } from "../../sandbox/index.ts";
-import { createFileStoreTools, FILE_STORE_TOOL_NAMES, type Task } from "../../tasks/index.ts";
+
+import { CodeActError } from "../../errors/index.ts";
+import { type EngineName, gradeProgram, type Limits } from "../../sandbox/index.ts";
+import type { Task } from "../../tasks/index.ts";
+import { createFileStoreTools, FILE_STORE_TOOL_NAMES } from "../env/index.ts";
 import { mapConcurrent } from "./concurrency.ts";
 import type { Sample } from "./samples.ts";
 

@@ -2,7 +2,7 @@
  * The ONE place where failures become HTTP statuses and OpenEnv wire error codes.
  * Every route and frame handler goes through `describeFailure`.
  */
-import { CodeActError, type ErrorCode } from "../../sandbox/index.ts";
+import { CodeActError, type ErrorCode } from "../../errors/index.ts";
 import { JsonDepthError } from "./json.ts";
 
 /** OpenEnv's WSErrorCode. */

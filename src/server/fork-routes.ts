@@ -6,7 +6,7 @@
  */
 import type { Hono } from "hono";
 import { z } from "zod";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { MAX_FORK_COUNT } from "../env/index.ts";
 import type { Environment } from "../env/types.ts";
 import { failureResponse } from "./http.ts";

@@ -12,7 +12,8 @@
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { CodeActError, type EngineName, type Limits } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { EngineName, Limits } from "../../sandbox/index.ts";
 import type { Suite, Task } from "../../tasks/index.ts";
 import { extractCode, gradeSample, type SampleResult } from "../eval/index.ts";
 import { failureResponse } from "./http.ts";

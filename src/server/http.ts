@@ -7,7 +7,7 @@
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import type { Environment, StepResult } from "../env/types.ts";
 import { describeFailure, JSONRPC } from "./errors.ts";
 import { JsonDepthError, parseJson } from "./json.ts";

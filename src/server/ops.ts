@@ -2,7 +2,7 @@
  * reset/step/state on one environment, shared by every transport: reset options are filtered the
  * way OpenEnv filters kwargs, each call is timed, logged and counted.
  */
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { typecheckModeSchema } from "../env/index.ts";
 import type { Environment, ResetOptions, StepResult } from "../env/types.ts";
 import { describeFailure } from "./errors.ts";

@@ -4,7 +4,7 @@
  * is told to close, the environment is disposed), so no transport can hold a slot forever.
  */
 import { randomUUID } from "node:crypto";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import type { Environment } from "../env/types.ts";
 import { capacityError, factoryError } from "./errors.ts";
 import type { Logger } from "./log.ts";

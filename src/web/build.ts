@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 
 export interface WebAssets {
   /** index.html; contains the placeholder NONCE_PLACEHOLDER, replaced per response. */

@@ -1,3 +1,7 @@
+/**
+ * tasks/builtin/: the built-in suite's tasks, one file per topic.
+ * May import ../schema.ts and ../format.ts only.
+ */
 import type { Task } from "../schema.ts";
 import { arrayTasks } from "./arrays.ts";
 import { asyncTasks } from "./async.ts";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CodeActError } from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
 import { EnvClient, wsUrl } from "../../src/client/index.ts";
 import { startServer, stopEngines, type TestServer } from "../server/helpers.ts";
 

@@ -12,7 +12,7 @@ import { EnvClient, EnvPool } from "../../src/client/index.ts";
 import type { CodeObservation } from "../../src/env/index.ts";
 import { startServer, stopEngines } from "../server/helpers.ts";
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli.ts");
+const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "cli", "main.ts");
 
 interface Replica {
   name: string;

@@ -11,7 +11,7 @@ import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBu
 import { Service } from "kubernetes-models/v1/Service";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { main } from "../../src/cli.ts";
+import { main } from "../../src/cli/index.ts";
 import { kubernetesManifests, toYamlStream } from "../../src/deploy/index.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");

@@ -226,7 +226,7 @@ describe("README console examples", () => {
 async function runCli(line: string, cwd: string): Promise<{ stdout: string }> {
   const args = line.replace(/^\$ codeact-env /, "").split(/\s+/);
   try {
-    return await exec(process.execPath, [join(ROOT, "src/cli.ts"), ...args], { cwd, timeout: 290_000 });
+    return await exec(process.execPath, [join(ROOT, "src/cli/main.ts"), ...args], { cwd, timeout: 290_000 });
   } catch (error) {
     // eval exits 1 when samples fail to grade; the README's runs all grade.
     throw new Error(`${line}: ${(error as { stderr?: string }).stderr ?? error}`);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { isCodeActError, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { isCodeActError } from "../../errors/index.ts";
+import { liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import {
   type CallToolObservation,
   CodeActEnv,

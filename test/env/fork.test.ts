@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { isCodeActError } from "../../errors/index.ts";
 import { type JsonObject, Rubric } from "../../rewards/index.ts";
-import { isCodeActError, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import {
   type CallToolObservation,
   CodeActEnv,

@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { type EngineName, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { ENGINE_NAMES, type EngineName, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import { CodeActEnv, type CodeObservation } from "../../src/env/index.ts";
 import { loadSuite, makeSuite, type Suite, type Task } from "../../tasks/index.ts";
 
@@ -97,7 +97,7 @@ async function loadGradedSuite(name: string): Promise<Suite> {
 
 const available = existsSync(SUITES_DIR);
 
-describe.skipIf(!available).each(["isolated-vm", "quickjs"] as const)("public suites on %s", (engine) => {
+describe.skipIf(!available).each(ENGINE_NAMES)("public suites on %s", (engine) => {
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(`${name}: references pass at the README's rate`, { timeout: 600_000 }, async () => {
       const suite = await loadGradedSuite(name);

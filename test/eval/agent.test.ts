@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { extractCode } from "../../src/eval/index.ts";
 
 const exec = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
+const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
 const task = {
   id: "agent/double",

@@ -9,9 +9,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINE_NAMES } from "../../sandbox/index.ts";
 
 const exec = promisify(execFile);
-const CLI = resolve(import.meta.dirname, "../../src/cli.ts");
+const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
 const SUITE = resolve(import.meta.dirname, "../../../shared/suites/humaneval-x-js.jsonl");
 const TASKS = 6;
 let dir: string;
@@ -44,7 +45,7 @@ describe("codeact-env bench --only grader", () => {
     expect(rows.every((r) => r.part === "grader" && Number.isFinite(r.value) && r.value > 0)).toBe(true);
     const node = byName.get("grade: per sample, one node process each");
     expect(node?.note).toMatch(/^6 samples, concurrency \d+$/);
-    for (const engine of ["isolated-vm", "quickjs"]) {
+    for (const engine of ENGINE_NAMES) {
       const ours = byName.get(`grade (${engine}): per sample`);
       const empty = byName.get(`grade (${engine}): per empty sample`)?.value ?? Number.NaN;
       expect(ours?.note).toBe(`humaneval-x-js references: ${TASKS} samples, ${TASKS} passed`);

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { nodeVersionProblem } from "../../src/cli.ts";
+import { nodeVersionProblem } from "../../src/cli/main.ts";
 import { builtinTasks } from "../../tasks/index.ts";
 import { cli, useTempDir } from "../cli-helpers.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   Compiles,
-  defaultTaskRubric,
+  defaultRubric,
   ExecutionSucceeded,
   isScorable,
   normalizeOutput,
@@ -152,14 +152,24 @@ describe("Compiles", () => {
   });
 });
 
-describe("defaultTaskRubric", () => {
+describe("defaultRubric", () => {
   it("is Sequential(compiles gate, tests fraction) with readable paths", async () => {
-    const rubric = defaultTaskRubric();
+    const rubric = defaultRubric({ hiddenTests: true });
     expect(rubric.namedRubrics().map(([path]) => path)).toEqual(["compiles", "compiles.rubric", "tests"]);
     expect(await rubric.call({ code: "1 +", language: "js" }, { tests: tests(2, 0) })).toBe(0);
     expect(rubric.lastScores()).toEqual({ "": 0, compiles: 0, "compiles.rubric": 0 });
     expect(await rubric.call({ code: "f()", language: "js" }, { tests: tests(1, 3) })).toBe(0.25);
     expect(rubric.lastScores()).toEqual({ "": 0.25, compiles: 1, "compiles.rubric": 1, tests: 0.25 });
+  });
+
+  it("lets a tool call through the gate to score the latest tests; without hidden tests, cells that ran score 1", async () => {
+    const rubric = defaultRubric({ hiddenTests: true });
+    expect(
+      await rubric.call({ type: "call_tool", tool_name: "submit", arguments: {} }, { tests: tests(3, 1) }),
+    ).toBe(0.75);
+    const free = defaultRubric({ hiddenTests: false });
+    expect(await free.call({ code: "1" }, { exit_code: 0 })).toBe(1);
+    expect(await free.call({ code: "f()" }, { exit_code: 1 })).toBe(0);
   });
 
   it("accepts the environment's own action and observation objects", async () => {
@@ -172,7 +182,7 @@ describe("defaultTaskRubric", () => {
       usage: { wall_ms: 1, cpu_ms: 1, heap_bytes: 1 },
     };
     const asUnion: Observation = observation;
-    expect(await defaultTaskRubric().call(action, asUnion)).toBe(1);
+    expect(await defaultRubric({ hiddenTests: true }).call(action, asUnion)).toBe(1);
   });
 });
 
@@ -203,7 +213,7 @@ describe("isScorable", () => {
 
 describe("scoreStep", () => {
   it("scores scorable steps with per-path rewards and masks infra failures with null", async () => {
-    const rubric = defaultTaskRubric();
+    const rubric = defaultRubric({ hiddenTests: true });
     const scored = await scoreStep(rubric, { code: "f()" }, { exit_code: 0, tests: tests(1, 1) });
     expect(scored).toEqual({
       reward: 0.5,

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { isCodeActError } from "../../errors/index.ts";
 import { LLMJudge, parseJudgeScore } from "../../rewards/index.ts";
-import { isCodeActError } from "../../sandbox/index.ts";
 
 interface Received {
   url: string | undefined;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isCodeActError } from "../../errors/index.ts";
 import {
   Gate,
   type JsonObject,
@@ -7,7 +8,6 @@ import {
   Sequential,
   WeightedSum,
 } from "../../rewards/index.ts";
-import { isCodeActError } from "../../sandbox/index.ts";
 
 /** Scores stdout length / 10 (capped at 1): a pure function of the observation. */
 class StdoutLength extends Rubric {

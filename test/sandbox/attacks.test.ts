@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createSandbox,
+  ENGINE_NAMES,
   type EngineName,
   type ExecResult,
   liveSandboxCount,
@@ -228,7 +229,7 @@ afterAll(async () => {
   expect(liveSandboxCount()).toBe(0);
 });
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("attacks: %s", (engine) => {
+describe.each(ENGINE_NAMES)("attacks: %s", (engine) => {
   let bystander: Sandbox;
   let bystanderRuns = 0;
 

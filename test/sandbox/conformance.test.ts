@@ -1,12 +1,7 @@
 /** Runs every conformance case against every engine; nothing may be left alive afterwards. */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import {
-  CodeActError,
-  createSandbox,
-  type EngineName,
-  liveSandboxCount,
-  shutdownEngines,
-} from "../../sandbox/index.ts";
+import { CodeActError } from "../../errors/index.ts";
+import { createSandbox, ENGINE_NAMES, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import { conformanceCases } from "./conformance.cases.ts";
 
 afterAll(async () => {
@@ -14,7 +9,7 @@ afterAll(async () => {
   expect(liveSandboxCount()).toBe(0);
 });
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("sandbox conformance: %s", (engine) => {
+describe.each(ENGINE_NAMES)("sandbox conformance: %s", (engine) => {
   afterEach(() => {
     expect(liveSandboxCount()).toBe(0);
   });

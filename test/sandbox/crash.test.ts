@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   createSandbox,
-  type EngineName,
+  ENGINE_NAMES,
   gradeProgram,
   liveSandboxCount,
   shutdownEngines,
@@ -36,7 +36,7 @@ afterAll(async () => {
 /** A cell that crashes its worker; the token is split in the code that defines it, joined here. */
 const crashCall = `await boom(); /* ${TOKEN} */`;
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("crash attribution on %s", (engine) => {
+describe.each(ENGINE_NAMES)("crash attribution on %s", (engine) => {
   it("a crash the cell reproduces after the session's earlier cells is the cell's failure, not infra", async () => {
     await using sb = await createSandbox({ engine, tools: { echo: (a) => a } });
     // The earlier cells are replayed in quarantine, tool answers included.

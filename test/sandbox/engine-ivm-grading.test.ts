@@ -4,9 +4,9 @@
  * goes back to the pool only after a session that ended cleanly.
  */
 import { describe, expect, it } from "vitest";
-import type { EngineSession } from "../../sandbox/engine.ts";
+import type { EngineSession } from "../../sandbox/engines/contract.ts";
 import { createIsolatedVmEngine, type IsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
-import { cell, echoTool, MiB, sessionConfig } from "./engine-ivm-helpers.ts";
+import { cell, echoTool, MiB, sessionConfig } from "./engine-helpers.ts";
 
 const GRADING = sessionConfig({ grading: true, seed: 3 }, 32 * MiB);
 

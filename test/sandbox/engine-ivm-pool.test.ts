@@ -4,10 +4,10 @@
  * other processes are unaffected; dispose leaves no process behind.
  */
 import { describe, expect, it } from "vitest";
-import type { ToolCallback } from "../../sandbox/engine.ts";
+import { CodeActError } from "../../errors/index.ts";
+import type { ToolCallback } from "../../sandbox/engines/contract.ts";
 import { createIsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
-import { CodeActError } from "../../sandbox/index.ts";
-import { cell, echoTool, isAlive, sessionConfig, waitFor } from "./engine-ivm-helpers.ts";
+import { cell, echoTool, isAlive, sessionConfig, waitFor } from "./engine-helpers.ts";
 
 const isDisposed = (e: unknown) => e instanceof CodeActError && e.code === "DISPOSED";
 

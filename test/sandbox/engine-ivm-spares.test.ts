@@ -4,9 +4,9 @@
  * installed at create. Another config drops them and still gets a correct session.
  */
 import { describe, expect, it } from "vitest";
-import type { EngineSession, ToolCallback } from "../../sandbox/engine.ts";
+import type { EngineSession, ToolCallback } from "../../sandbox/engines/contract.ts";
 import { createIsolatedVmEngine, type IsolatedVmEngine } from "../../sandbox/engines/isolated-vm/index.ts";
-import { cell, echoTool, sessionConfig } from "./engine-ivm-helpers.ts";
+import { cell, echoTool, sessionConfig } from "./engine-helpers.ts";
 
 const RANDOMS = "return { value: [Math.random(), Math.random()].join(',') };";
 

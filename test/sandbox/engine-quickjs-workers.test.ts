@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { EngineSessionConfig } from "../../sandbox/engine.ts";
+import { isCodeActError } from "../../errors/index.ts";
+import type { EngineSessionConfig } from "../../sandbox/engines/contract.ts";
+import { WorkerHost } from "../../sandbox/engines/quickjs/host.ts";
 import { createQuickJsEngine } from "../../sandbox/engines/quickjs/index.ts";
-import { WorkerHost } from "../../sandbox/engines/quickjs/worker-host.ts";
-import { isCodeActError } from "../../sandbox/errors.ts";
-import { getPrelude } from "../../sandbox/prelude/index.ts";
+import { getPrelude } from "../../sandbox/prelude-bundle.ts";
 import { cell, echoTools, type PendingTool } from "./engine-quickjs.fixtures.ts";
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 /** Fixtures of the QuickJS engine tests: cell requests and host tools. */
-import type { CellRequest, ToolCallback } from "../../sandbox/engine.ts";
+import type { CellRequest, ToolCallback } from "../../sandbox/engines/contract.ts";
 
 let cellCount = 0;
 

@@ -3,7 +3,7 @@
  * failing task into a pass.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { type EngineName, gradeProgram, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { ENGINE_NAMES, gradeProgram, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 
 const PROMPT = "/** Returns the sum of a and b. */\nfunction add(a, b) {\n";
 const CORRECT = `${PROMPT}  return a + b;\n}\n`;
@@ -118,7 +118,7 @@ afterAll(async () => {
   expect(liveSandboxCount()).toBe(0);
 });
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("gradeProgram: %s", (engine) => {
+describe.each(ENGINE_NAMES)("gradeProgram: %s", (engine) => {
   const grade = (program: string, tests = JEST_TESTS) =>
     gradeProgram({ program, tests, language: "js", engine, limits: LIMITS });
 

@@ -9,7 +9,7 @@
  * sortDesc (it returns its input, unsorted) plus its trick; none knows the expected values.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { type EngineName, gradeProgram, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { ENGINE_NAMES, gradeProgram, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 
 const CORRECT = "function sortDesc(list) { return [...list].sort((a, b) => b - a); }";
 const WRONG = "function sortDesc(list) { return [...list]; }";
@@ -206,7 +206,7 @@ afterAll(async () => {
   expect(liveSandboxCount()).toBe(0);
 });
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("hack corpus on %s", (engine) => {
+describe.each(ENGINE_NAMES)("hack corpus on %s", (engine) => {
   const grade = (program: string, tests: string) =>
     gradeProgram({ program, tests, language: "js", engine, limits: LIMITS });
 

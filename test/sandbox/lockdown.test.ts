@@ -8,7 +8,7 @@
  * Ordinary code still works: override taming lets objects assign `toString`, `name`, `message`.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { createSandbox, type EngineName, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { createSandbox, ENGINE_NAMES, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import { createSandboxSession } from "../../sandbox/session.ts";
 
 afterAll(async () => {
@@ -72,7 +72,7 @@ const HARNESS = [
   "require",
 ];
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("lockdown on %s", (engine) => {
+describe.each(ENGINE_NAMES)("lockdown on %s", (engine) => {
   for (const grading of [true, false]) {
     it(`${grading ? "a grading" : "an episode"} session: nothing reachable is writable or extensible`, async () => {
       const session = await createSandboxSession({ engine, grading, tools: { echo: (a) => a } });

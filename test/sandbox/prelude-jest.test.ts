@@ -3,7 +3,7 @@
  * registration, run order, statuses, matchers, mocks, and the grading-mode hardening.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createSandbox, type EngineName, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { createSandbox, ENGINE_NAMES, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
 import type { ExecResult, SandboxOptions } from "../../sandbox/types.ts";
 
 afterAll(async () => {
@@ -122,7 +122,7 @@ try { assert.fail("boom"); } catch (e) { caughtFail = e; }
  typeof strict.deepEqual === "function" && strict.equal === strict.strictEqual]
 `;
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("prelude test harness on %s", (engine) => {
+describe.each(ENGINE_NAMES)("prelude test harness on %s", (engine) => {
   afterEach(() => {
     expect(liveSandboxCount()).toBe(0);
   });

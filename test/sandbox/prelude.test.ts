@@ -3,8 +3,8 @@
  * timers and clock, seeded random, tools, removed globals, output limit, stuck cells.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createSandbox, type EngineName, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
-import { getPrelude, PRELUDE_REPORT } from "../../sandbox/prelude/index.ts";
+import { createSandbox, ENGINE_NAMES, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
+import { getPrelude, PRELUDE_REPORT } from "../../sandbox/prelude-bundle.ts";
 import type { Sandbox, SandboxOptions } from "../../sandbox/types.ts";
 
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe("getPrelude", () => {
   });
 });
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("prelude on %s", (engine) => {
+describe.each(ENGINE_NAMES)("prelude on %s", (engine) => {
   afterEach(() => {
     expect(liveSandboxCount()).toBe(0);
   });

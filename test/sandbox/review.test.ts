@@ -9,11 +9,11 @@
  *   nothing of it).
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { OBSERVATION_OVERHEAD_BYTES } from "../../sandbox/bounds.ts";
+import { OBSERVATION_OVERHEAD_BYTES } from "../../sandbox/cell/bounds.ts";
 import {
   createSandbox,
   DEFAULT_LIMITS,
-  type EngineName,
+  ENGINE_NAMES,
   gradeProgram,
   liveSandboxCount,
   shutdownEngines,
@@ -34,7 +34,7 @@ function test() {
 
 test();`;
 
-describe.each(["isolated-vm", "quickjs"] as EngineName[])("review findings on %s", (engine) => {
+describe.each(ENGINE_NAMES)("review findings on %s", (engine) => {
   it("an observation stays within the output limit plus a fixed overhead, whatever the cell throws or returns", async () => {
     await using sb = await createSandbox({ engine });
     const limit = DEFAULT_LIMITS.outputLimitBytes + OBSERVATION_OVERHEAD_BYTES;

@@ -4,11 +4,11 @@
  */
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import { CodeActError } from "../../sandbox/errors.ts";
+import { CodeActError } from "../../errors/index.ts";
+import { rewriteCell } from "../../sandbox/cell/rewrite.ts";
+import { mapStack } from "../../sandbox/cell/sourcemap.ts";
+import { transpile } from "../../sandbox/cell/transpile.ts";
 import { DEFAULT_LIMITS, mergeLimits } from "../../sandbox/options.ts";
-import { rewriteCell } from "../../sandbox/rewrite.ts";
-import { mapStack } from "../../sandbox/sourcemap.ts";
-import { transpile } from "../../sandbox/transpile.ts";
 import type { ExecError, Language } from "../../sandbox/types.ts";
 
 type CellOutcome =

@@ -1,7 +1,7 @@
 /** Host side of tool calls: what goes back to the sandbox is always safe JSON. */
 import { describe, expect, it } from "vitest";
-import { CodeActError } from "../../sandbox/errors.ts";
-import { sanitizeMessage, toolCallback, validateTools } from "../../sandbox/tools.ts";
+import { CodeActError } from "../../errors/index.ts";
+import { sanitizeMessage, toolCallback, validateTools } from "../../sandbox/cell/host-tools.ts";
 
 describe("tool callback", () => {
   const call = toolCallback(

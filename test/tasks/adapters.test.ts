@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
-import { gradeProgram, isCodeActError, shutdownEngines } from "../../sandbox/index.ts";
+import { isCodeActError } from "../../errors/index.ts";
+import { gradeProgram, shutdownEngines } from "../../sandbox/index.ts";
 import {
   adaptRecord,
   buildProgram,

@@ -1,12 +1,7 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { gradeProgram, liveSandboxCount, shutdownEngines } from "../../sandbox/index.ts";
-import {
-  buildProgram,
-  builtinTasks,
-  createFileStoreTools,
-  type Task,
-  taskSchema,
-} from "../../tasks/index.ts";
+import { createFileStoreTools } from "../../src/env/index.ts";
+import { buildProgram, builtinTasks, type Task, taskSchema } from "../../tasks/index.ts";
 
 /** A trivially wrong solution: an empty body for an open header, else an empty function. */
 function stubFor(task: Task): string {

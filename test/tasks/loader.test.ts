@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { isCodeActError } from "../../sandbox/index.ts";
+import { isCodeActError } from "../../errors/index.ts";
 import {
   builtinTasks,
   loadCompletions,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { completionSchema, describeIssues, type Task, taskSchema } from "../../tasks/index.ts";
+import { completionSchema, describeZodIssues, type Task, taskSchema } from "../../tasks/index.ts";
 
 const valid: Task = {
   id: "t/1",
@@ -11,7 +11,7 @@ const valid: Task = {
 function issuesOf(value: unknown): string[] {
   const r = taskSchema.safeParse(value);
   if (r.success) return [];
-  return describeIssues(r.error);
+  return describeZodIssues(r.error);
 }
 
 describe("taskSchema", () => {
@@ -73,7 +73,7 @@ describe("completionSchema", () => {
     const r = completionSchema.safeParse({ task_id: "t", extra: 1 });
     expect(r.success).toBe(false);
     if (!r.success) {
-      const text = describeIssues(r.error).join("\n");
+      const text = describeZodIssues(r.error).join("\n");
       expect(text).toContain("completion: missing required field");
       expect(text).toContain('unknown key "extra"');
     }

@@ -5,11 +5,11 @@
  */
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import type { Engine, EngineSession, EngineSessionConfig, EngineStats, ToolCallback } from "../../engine.ts";
-import { CodeActError } from "../../errors.ts";
+import { CodeActError } from "../../../errors/index.ts";
+import type { Engine, EngineSession, EngineSessionConfig, EngineStats, ToolCallback } from "../contract.ts";
+import { childEntry, WorkerProcess } from "./host.ts";
 import type { ChildSessionConfig, ChildStats } from "./protocol.ts";
 import { IvmSession, type Placement } from "./session.ts";
-import { childEntry, WorkerProcess } from "./worker.ts";
 
 const optionsSchema = z.strictObject({
   workers: z.number().int().min(1).max(256).optional(),

@@ -1,8 +1,9 @@
 /**
- * The isolated-vm engine (native addon: import this subpath only when you want it).
- * Sessions are V8 isolates hosted in a pool of killable child processes.
+ * The isolated-vm engine (native addon: import this subpath only when you want it). Sessions are
+ * V8 isolates hosted in a pool of killable child processes. May import ../contract.ts,
+ * ../lost-runs.ts, ../fault.ts and errors/ only.
  */
-import type { Engine } from "../../engine.ts";
+import type { Engine } from "../contract.ts";
 import { IsolatedVmEngine, type IsolatedVmEngineOptions } from "./engine.ts";
 
 export type { ChildStats as IsolatedVmWorkerStats } from "./protocol.ts";

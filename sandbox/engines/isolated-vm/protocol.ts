@@ -2,7 +2,7 @@
  * IPC messages between the engine (parent) and a sandbox host process (child). Small JSON objects
  * over Node's IPC channel; the prelude source is sent once per child and then named by a key.
  */
-import type { CellRequest, PreludeConfig, RawCellResult } from "../../engine.ts";
+import type { CellRequest, PreludeConfig, RawCellResult } from "../contract.ts";
 
 /**
  * What a child needs to build one session's isolate.
@@ -61,4 +61,4 @@ export function memoryLimitMb(bytes: number): number {
   return Math.max(MIN_MEMORY_LIMIT_MB, Math.ceil(bytes / (1024 * 1024)));
 }
 
-export { infraResult, WEDGED_TIMEOUT_MESSAGE, wedgedResult } from "../results.ts";
+export { infraResult, WEDGED_TIMEOUT_MESSAGE, wedgedResult } from "../lost-runs.ts";

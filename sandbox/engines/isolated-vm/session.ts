@@ -2,9 +2,10 @@
  * Parent side: one engine session. Knows where its isolate lives (process + child session id);
  * when that process dies the session is re-placed on its next run, which reports stateLost.
  */
-import type { CellRequest, EngineSession, RawCellResult, ToolCallback } from "../../engine.ts";
-import { CodeActError } from "../../errors.ts";
-import type { WorkerProcess } from "./worker.ts";
+
+import { CodeActError } from "../../../errors/index.ts";
+import type { CellRequest, EngineSession, RawCellResult, ToolCallback } from "../contract.ts";
+import type { WorkerProcess } from "./host.ts";
 
 export interface Placement {
   worker: WorkerProcess;

@@ -7,18 +7,10 @@
 
 import { availableParallelism } from "node:os";
 import { z } from "zod";
-import type {
-  CellRequest,
-  Engine,
-  EngineSession,
-  EngineSessionConfig,
-  EngineStats,
-  RawCellResult,
-  ToolCallback,
-} from "../../engine.ts";
-import { CodeActError } from "../../errors.ts";
-import { infraResult, wedgedResult } from "../results.ts";
-import { WorkerHost, WorkerLost } from "./worker-host.ts";
+import { CodeActError } from "../../../errors/index.ts";
+import type { Engine, EngineSession, EngineSessionConfig, EngineStats, ToolCallback } from "../contract.ts";
+import { WorkerHost } from "./host.ts";
+import { disposedError, QuickJsSession } from "./session.ts";
 
 const optionsSchema = z
   .object({
@@ -31,6 +23,21 @@ const optionsSchema = z
 
 export type QuickJsEngineOptions = z.input<typeof optionsSchema>;
 
+/** The options with defaults applied (one worker per core up to 4, 2 s watchdog grace). */
+function parseEngineOptions(options: QuickJsEngineOptions): { workers: number; graceMs: number } {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new CodeActError(
+      "INVALID_ARGUMENT",
+      `bad QuickJS engine options: ${z.prettifyError(parsed.error)}`,
+    );
+  }
+  return {
+    workers: parsed.data.workers ?? Math.min(4, availableParallelism()),
+    graceMs: parsed.data.watchdogGraceMs ?? 2_000,
+  };
+}
+
 const configSchema = z.object({
   prelude: z.string(),
   preludeConfig: z.object({ toolNames: z.array(z.string()) }).loose(),
@@ -42,104 +49,7 @@ const configSchema = z.object({
   maxStackBytes: z.number().int().positive(),
 });
 
-function disposedError(what: string): CodeActError {
-  return new CodeActError("DISPOSED", `the QuickJS ${what} is disposed`);
-}
-
-class QuickJsSession implements EngineSession {
-  readonly #engine: QuickJsEngine;
-  readonly #config: EngineSessionConfig;
-  readonly onTool: ToolCallback;
-  readonly sid: number;
-  host: WorkerHost | undefined;
-  /** The worker holding this session's state was lost; the next run says so. */
-  lost = false;
-  disposed = false;
-  #queue: Promise<unknown> = Promise.resolve();
-
-  constructor(engine: QuickJsEngine, sid: number, config: EngineSessionConfig, onTool: ToolCallback) {
-    this.#engine = engine;
-    this.sid = sid;
-    this.#config = config;
-    this.onTool = onTool;
-  }
-
-  /** Creates the session's sandbox on a worker (again, after its worker was lost). */
-  async attach(): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const host = this.#engine.pickWorker();
-      try {
-        await host.create(this.sid, this.#config);
-        this.host = host;
-        return;
-      } catch (cause) {
-        if (!(cause instanceof WorkerLost) || attempt > 0 || this.disposed) {
-          const why = cause instanceof Error ? cause.message : String(cause);
-          throw new CodeActError("ENGINE_FAILURE", `could not create a QuickJS sandbox: ${why}`, {
-            cause,
-          });
-        }
-      }
-    }
-  }
-
-  run(request: CellRequest): Promise<RawCellResult> {
-    if (this.disposed) return Promise.reject(disposedError("session"));
-    const next = this.#queue.then(() => this.#run(request));
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
-  async #run(request: CellRequest): Promise<RawCellResult> {
-    const startedAt = performance.now();
-    for (let attempt = 0; ; attempt++) {
-      if (this.disposed) throw disposedError("session");
-      if (this.host === undefined) await this.attach();
-      const host = this.host as WorkerHost;
-      const stateLost = this.lost;
-      this.lost = false;
-      try {
-        const result = await host.run(this.sid, this.#engine.nextRid(), request);
-        if (this.disposed) throw disposedError("session");
-        if (stateLost) result.stateLost = true;
-        return result;
-      } catch (cause) {
-        if (this.disposed) throw disposedError("session");
-        if (!(cause instanceof WorkerLost)) throw cause;
-        // The cell that wedged the worker is charged with a timeout; another one running there
-        // is a casualty (infra); one still queued retries on a new worker.
-        const wallMs = performance.now() - startedAt;
-        if (cause.blamed) {
-          this.lost = false;
-          return wedgedResult(wallMs);
-        }
-        if (cause.started || attempt > 0) {
-          this.lost = false;
-          return infraResult(
-            `QuickJS worker failed: ${cause.message}`,
-            wallMs,
-            cause.started && cause.crashed,
-          );
-        }
-        this.lost = true;
-      }
-    }
-  }
-
-  async dispose(): Promise<void> {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.host?.disposeSession(this.sid);
-    this.host = undefined;
-    this.#engine.forget(this);
-  }
-
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose();
-  }
-}
-
-class QuickJsEngine implements Engine {
+export class QuickJsEngine implements Engine {
   readonly name = "quickjs";
   readonly #maxWorkers: number;
   readonly #graceMs: number;
@@ -150,8 +60,9 @@ class QuickJsEngine implements Engine {
   #nextRid = 1;
   #disposed = false;
 
-  constructor(maxWorkers: number, graceMs: number) {
-    this.#maxWorkers = maxWorkers;
+  constructor(options: QuickJsEngineOptions = {}) {
+    const { workers, graceMs } = parseEngineOptions(options);
+    this.#maxWorkers = workers;
     this.#graceMs = graceMs;
   }
 
@@ -247,17 +158,4 @@ class QuickJsEngine implements Engine {
   [Symbol.asyncDispose](): Promise<void> {
     return this.dispose();
   }
-}
-
-/** An Engine running QuickJS (WebAssembly) sandboxes in worker threads. */
-export function createQuickJsEngine(options: QuickJsEngineOptions = {}): Engine {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new CodeActError(
-      "INVALID_ARGUMENT",
-      `bad QuickJS engine options: ${z.prettifyError(parsed.error)}`,
-    );
-  }
-  const workers = parsed.data.workers ?? Math.min(4, availableParallelism());
-  return new QuickJsEngine(workers, parsed.data.watchdogGraceMs ?? 2_000);
 }

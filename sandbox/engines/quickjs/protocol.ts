@@ -2,7 +2,7 @@
  * Messages between the QuickJS engine (main thread) and its worker threads, plus the sizing
  * constants both sides share. Everything here is structured-clone data.
  */
-import type { CellRequest, EngineSessionConfig, RawCellResult } from "../../engine.ts";
+import type { CellRequest, EngineSessionConfig, RawCellResult } from "../contract.ts";
 
 export type ToWorker =
   /** cancel: the session's flag (shared memory), raised by the host when it disposes the session. */

@@ -1,0 +1,91 @@
+/**
+ * `codeact-env bench` (`npm run bench`): every performance figure of the project, measured in one
+ * run on this machine, with the baselines they are compared against. Printed, never asserted.
+ */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { CodeActError } from "../../errors/index.ts";
+import {
+  type BenchRow,
+  benchFork,
+  benchGradeHttp,
+  benchGrader,
+  benchSandbox,
+  benchServer,
+  benchTypecheck,
+} from "../bench/index.ts";
+
+export const BENCH_HELP = `codeact-env bench — measure the sandbox, the grader and the server on this machine
+
+Usage:
+  codeact-env bench [--quick] [--only sandbox,grader,server,fork,batch,typecheck] [--suites-dir ../shared/suites] [--json]
+
+Sandbox: trivial-cell step latency p50/p99 per engine, session create, cells/s with concurrent
+sessions, against new Function in the host (the floor) and one node -e process per cell.
+Grader: HumanEval-X JS references graded by the pool of each engine vs one node process per sample
+(same concurrency), and empty samples graded by the pool (the fixed cost of a sample).
+Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.
+Fork: CodeActEnv.fork(N) per child for 1, 10 and 50 cells of history and N = 1, 8, 64 (isolated-vm).
+Batch: HumanEval-X JS references graded over POST /grade vs in process (eval's grader), same run.
+Typecheck: TS type diagnostics (typecheck "report") per small cell of one episode, p50/p99.`;
+
+const PARTS = ["sandbox", "grader", "server", "fork", "batch", "typecheck"] as const;
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: "boolean", default: false },
+      only: { type: "string", default: PARTS.join(",") },
+      "suites-dir": { type: "string", default: "../shared/suites" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${BENCH_HELP}\n`);
+    return 0;
+  }
+  const parts = new Set(values.only.split(",").map((s) => s.trim()));
+  const unknown = [...parts].filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length > 0) {
+    const got = unknown.map((p) => `'${p}'`).join(", ");
+    throw new CodeActError("INVALID_ARGUMENT", `--only takes ${PARTS.join(", ")} (got ${got})`);
+  }
+  const rows: Array<BenchRow & { part: string }> = [];
+  const add = (part: string, list: BenchRow[]) => {
+    for (const row of list) {
+      rows.push({ part, ...row });
+      if (!values.json) process.stdout.write(`${formatRow(part, row)}\n`);
+    }
+  };
+  const quick = values.quick;
+  if (parts.has("sandbox")) add("sandbox", await benchSandbox({ quick }));
+  if (parts.has("grader")) {
+    const suitePath = resolve(values["suites-dir"], "humaneval-x-js.jsonl");
+    if (existsSync(suitePath)) add("grader", await benchGrader({ suitePath, quick }));
+    else process.stderr.write(`bench: grader skipped: ${suitePath} not found (see --suites-dir)\n`);
+  }
+  if (parts.has("server")) add("server", await benchServer({ quick }));
+  if (parts.has("fork")) add("fork", await benchFork({ quick }));
+  if (parts.has("batch")) {
+    const suitePath = resolve(values["suites-dir"], "humaneval-x-js.jsonl");
+    if (existsSync(suitePath)) add("batch", await benchGradeHttp({ suitePath, quick }));
+    else process.stderr.write(`bench: batch skipped: ${suitePath} not found (see --suites-dir)\n`);
+  }
+  if (parts.has("typecheck")) add("typecheck", await benchTypecheck({ quick }));
+  if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+  return 0;
+}
+
+function formatRow(part: string, row: BenchRow): string {
+  const value =
+    row.value >= 100
+      ? row.value.toFixed(0)
+      : row.value >= 1
+        ? row.value.toFixed(2)
+        : row.value.toPrecision(3);
+  return `${part.padEnd(8)} ${row.name.padEnd(56)} ${value.padStart(10)} ${row.unit.padEnd(6)}${row.note ? `  ${row.note}` : ""}`;
+}
