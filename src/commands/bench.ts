@@ -8,22 +8,24 @@ import { parseArgs } from "node:util";
 import { benchSandbox, CodeActError } from "../../sandbox/index.ts";
 import { benchFork } from "../env/bench.ts";
 import { type BenchRow, benchGrader } from "../eval/bench.ts";
-import { benchGradeHttp, benchServer } from "../server/index.ts";
+import { benchGradeHttp, benchLayers, benchServer } from "../server/index.ts";
 
 export const BENCH_HELP = `codeact-env bench — measure the sandbox, the grader and the server on this machine
 
 Usage:
-  codeact-env bench [--quick] [--only sandbox,grader,server,fork,batch] [--suites-dir ../shared/suites] [--json]
+  codeact-env bench [--quick] [--only sandbox,layers,grader,server,fork,batch] [--suites-dir ../shared/suites] [--json]
 
 Sandbox: trivial-cell step latency p50/p99 per engine, session create, cells/s with concurrent
 sessions, against new Function in the host (the floor) and one node -e process per cell.
+Layers: per engine and language (JS, TS), the engine step, the in-process environment step and the
+/ws round trip (client in another process), so each layer's cost is a subtraction.
 Grader: HumanEval-X JS references graded by the pool of each engine vs one node process per sample
 (same concurrency), and empty samples graded by the pool (the fixed cost of a sample).
 Server: steps/s and p50/p99 step latency over /ws with 1, 16 and 128 clients on loopback.
 Fork: CodeActEnv.fork(N) per child for 1, 10 and 50 cells of history and N = 1, 8, 64 (isolated-vm).
 Batch: HumanEval-X JS references graded over POST /grade vs in process (eval's grader), same run.`;
 
-const PARTS = ["sandbox", "grader", "server", "fork", "batch"] as const;
+const PARTS = ["sandbox", "layers", "grader", "server", "fork", "batch"] as const;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -56,6 +58,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   };
   const quick = values.quick;
   if (parts.has("sandbox")) add("sandbox", await benchSandbox({ quick }));
+  if (parts.has("layers")) add("layers", await benchLayers({ quick }));
   if (parts.has("grader")) {
     const suitePath = resolve(values["suites-dir"], "humaneval-x-js.jsonl");
     if (existsSync(suitePath)) add("grader", await benchGrader({ suitePath, quick }));
