@@ -64,7 +64,10 @@ export class CodeActEnv implements Environment {
   readonly #toolTimeoutMs: number;
   #episode: Episode | null = null;
   #closed = false;
-  /** Steps of one env are serialized: HTTP callers may overlap, the sandbox session must not. */
+  /**
+   * Steps of one env are serialized for direct library callers, which may overlap. Under the server
+   * the session's queue (src/server/sessions.ts) owns the order and this one is never contended.
+   */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: EnvOptions = {}) {
@@ -242,6 +245,7 @@ export class CodeActEnv implements Environment {
   }
 
   async #step(input: unknown): Promise<StepResult> {
+    // An action a transport already parsed at its edge (frozen, remembered) is not validated again.
     const parsed = parseAction(input);
     if (!parsed.ok) {
       throw new CodeActError("INVALID_ACTION", `Invalid action: ${describeIssues(parsed.errors)}`, {

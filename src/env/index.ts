@@ -10,6 +10,7 @@ export {
 export {
   actionSchema,
   describeIssues,
+  isValidatedAction,
   MAX_STEP_TIMEOUT_MS,
   type ParseActionResult,
   parseAction,

@@ -5,6 +5,8 @@
  * queue, JSON both ways, loopback TCP). Each layer's cost is a subtraction of two rows. Layers
  * are measured in alternating blocks so that all see the same load on a shared machine.
  */
+
+import { WebSocketServer } from "ws";
 import {
   createSandbox,
   ENGINE_NAMES,
@@ -28,7 +30,7 @@ const BLOCKS = 3;
 
 export async function benchLayers(opts: { quick?: boolean } = {}): Promise<BenchRow[]> {
   const steps = opts.quick ? 200 : 1000;
-  const rows: BenchRow[] = [];
+  const rows: BenchRow[] = [await echoFloor(steps)];
   try {
     for (const engine of ENGINE_NAMES) {
       for (const language of ["js", "ts"] as const) rows.push(...(await layerRows(engine, language, steps)));
@@ -102,7 +104,37 @@ async function layerRows(engine: EngineName, language: Language, steps: number):
   ];
 }
 
-async function wsBlock(url: string, engine: EngineName, cell: string, language: Language, steps: number) {
+/**
+ * A bare `ws` server that answers each frame with a fixed observation: the round trip no server
+ * can beat on this machine (two process wake-ups over loopback), the floor of the /ws rows.
+ */
+async function echoFloor(steps: number): Promise<BenchRow> {
+  const reply = JSON.stringify({
+    type: "observation",
+    data: { observation: { stdout: "2\n", stderr: "", exit_code: 0 }, reward: 1, done: false },
+  });
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, path: "/ws" });
+  wss.on("connection", (ws) =>
+    ws.on("message", (data) => (String(data).includes('"close"') ? ws.close(1000) : ws.send(reply))),
+  );
+  await new Promise((resolve) => wss.once("listening", resolve));
+  const { port } = wss.address() as { port: number };
+  try {
+    const times = await wsBlock(`http://127.0.0.1:${port}`, "echo", CELLS.js, "js", steps);
+    const s = summary(times);
+    return {
+      name: "layers: bare ws echo round trip p50 (floor)",
+      value: round(s.p50),
+      unit: "ms",
+      note: `no server, no sandbox: loopback + two wake-ups; p99 ${round(s.p99)} ms`,
+    };
+  } finally {
+    for (const ws of wss.clients) ws.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  }
+}
+
+async function wsBlock(url: string, engine: string, cell: string, language: Language, steps: number) {
   // 1 session: the latency a trainer with one environment per rollout feels once per turn.
   const load = new LoadGroup([{ mode: "steps", url, sessions: 1, cell, language, connectBatch: 1 }]);
   try {
