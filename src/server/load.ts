@@ -140,16 +140,19 @@ export class ServerProcess implements AsyncDisposable {
   }
 
   /** Closes the server gracefully; resolves with what was still alive after it closed. */
-  async close(): Promise<{ liveSandboxes: number; leftoverProcesses: number }> {
-    if (this.child.exitCode !== null) return { liveSandboxes: 0, leftoverProcesses: 0 };
+  async close(): Promise<{ liveSandboxes: number; leftoverProcesses: number; leftover: string[] }> {
+    if (this.child.exitCode !== null) return { liveSandboxes: 0, leftoverProcesses: 0, leftover: [] };
     const pid = this.child.pid as number;
-    const before = processTree(pid).map((p) => p.pid);
+    const before = processTree(pid).filter((p) => p.pid !== pid);
     this.child.send({ type: "close" });
     const closed = await once<{ liveSandboxes: number }>(this.child, "closed");
     await exited(this.child);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const leftover = before.filter((p) => p !== pid && alive(p)).length;
-    return { liveSandboxes: closed.liveSandboxes, leftoverProcesses: leftover };
+    // Children notice their parent's end on their own (a closed pipe): give them a moment.
+    const deadline = Date.now() + 2000;
+    while (before.some((p) => alive(p.pid)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    const leftover = before.filter((p) => alive(p.pid)).map((p) => `${p.name}(${p.pid})`);
+    return { liveSandboxes: closed.liveSandboxes, leftoverProcesses: leftover.length, leftover };
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
