@@ -10,6 +10,7 @@ export { type Readiness, readiness } from "./ready.ts";
 export type { CommandRunResult, RunCodeResponse } from "./run-code.ts";
 export { type BatchConfig, type CodeActServer, createServer, type ServerConfig } from "./server.ts";
 export { type Session, type SessionKind, SessionManager } from "./sessions.ts";
+export { benchSoak, type SoakReport, soakRows } from "./soak.ts";
 export { type CheckResult, formatReport, type ValidationReport, validateServer } from "./validate.ts";
 export { type Profile, profileObservation, toHttpResult, toWireResult, type WireResult } from "./wire.ts";
 export { IDLE_CLOSE_CODE, RESUME_FAILED_CLOSE_CODE, SHUTDOWN_CLOSE_CODE } from "./ws.ts";

@@ -34,6 +34,8 @@ export class LoadGroup implements AsyncDisposable {
     );
     this.#ready = this.#children.map((child) => waitFor(child, "ready"));
     this.#results = this.#children.map((child) => waitFor(child, "result"));
+    // A soak job never says ready; a crashed process is reported by whichever promise is awaited.
+    for (const p of [...this.#ready, ...this.#results]) p.catch(() => undefined);
     for (const [i, child] of this.#children.entries()) {
       child.on("message", (m: LoadMessage) => {
         if (m.type === "progress") onProgress?.(m, i);

@@ -54,6 +54,11 @@ export interface ServerConfig {
   shutdownGraceMs?: number;
   /** How long a /ws session whose socket dropped waits for a resume. Default 60 s. */
   resumeGraceMs?: number;
+  /**
+   * Unsent reply bytes a /ws socket may hold (its client stopped reading) before the session is
+   * closed with 1008 and ended. Default 4 x maxFrameBytes (64 MiB).
+   */
+  maxSendBufferBytes?: number;
   /** WebSocket keep-alive ping interval; a socket missing one whole interval is cut. Default 20 s. */
   pingIntervalMs?: number;
   /** This replica's name: leads every session id and is reported by /ready. Default none. */
@@ -114,6 +119,7 @@ export function createServer(config: ServerConfig): CodeActServer {
     logger,
     resumeGraceMs: config.resumeGraceMs ?? 60_000,
     pingIntervalMs: config.pingIntervalMs ?? 20_000,
+    maxSendBufferBytes: config.maxSendBufferBytes ?? 4 * maxFrameBytes,
   });
   const ctx = { profile, logger, metrics, sessions };
 

@@ -49,6 +49,11 @@ export class Session {
     return this.#inFlight > 0;
   }
 
+  /** Operations queued or running. */
+  get pending(): number {
+    return this.#inFlight;
+  }
+
   /**
    * Runs `fn` after every earlier operation of this session settled: strict order, one at a time.
    * This is THE owner of ordering on the server path: every transport (a /ws frame, a stateful

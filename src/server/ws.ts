@@ -147,6 +147,8 @@ export function wsEvents(ctx: WsContext): WSEvents {
         }
       });
       if (frame.id !== undefined) own.remember(frame.id, reply);
+      own.throttle();
+      void reply.finally(() => own.throttle());
     },
     onClose(event, ws) {
       stopPings();
