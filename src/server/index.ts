@@ -1,6 +1,14 @@
 export { type BenchRow, benchServer } from "./bench.ts";
 export { benchGradeHttp } from "./bench-grade.ts";
 export { benchLayers } from "./bench-layers.ts";
+export {
+  createForwarder,
+  type Forwarder,
+  joinCluster,
+  runPrimary,
+  WORKER_ENV,
+  workerIndex,
+} from "./cluster.ts";
 export { describeFailure, type Failure, type WireErrorCode } from "./errors.ts";
 export type { ForkedSession, ForkReply } from "./fork-routes.ts";
 export { type GradedItem, MAX_GRADE_ITEMS } from "./grade-routes.ts";

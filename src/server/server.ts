@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { serve } from "@hono/node-server";
 import { createNodeWebSocket } from "@hono/node-ws";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { CodeActError, type EngineName, engineStats, type Limits } from "../../sandbox/index.ts";
 import type { Suite } from "../../tasks/index.ts";
@@ -65,6 +65,8 @@ export interface ServerConfig {
   replicaId?: string;
   /** Stateless batch work: `POST /grade` items and `POST /run_code` requests. */
   batch?: BatchConfig;
+  /** Runs before every route: `serve --workers` forwards requests for other workers' sessions. */
+  forward?: MiddlewareHandler;
 }
 
 export interface BatchConfig {
@@ -128,6 +130,7 @@ export function createServer(config: ServerConfig): CodeActServer {
   // Frames between maxFrameBytes and twice it get an error frame and the session lives on.
   nodeWs.wss.options.maxPayload = 2 * maxFrameBytes;
 
+  if (config.forward !== undefined) app.use("*", config.forward);
   app.use("*", async (c, next) => {
     if (c.req.method !== "POST") return next();
     return bodyLimit({
