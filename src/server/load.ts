@@ -3,8 +3,9 @@
  * process (bench-serve.ts, optionally pinned to some cores with taskset), and reads the CPU time
  * and resident memory of a process tree from /proc. Used by `bench --server` and `bench --soak`.
  */
-import { type ChildProcess, execFile, fork } from "node:child_process";
+import { type ChildProcess, execFile, fork, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import type { LoadGo, LoadJob, LoadMessage } from "./load-worker.ts";
 
@@ -12,6 +13,7 @@ const run = promisify(execFile);
 const own = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const WORKER = new URL(`./load-worker${own}`, import.meta.url);
 const SERVER = new URL(`./bench-serve${own}`, import.meta.url);
+const CLI = fileURLToPath(new URL(`../cli${own}`, import.meta.url));
 const CHILD_ARGV = ["--disable-warning=ExperimentalWarning"];
 
 type Result = Extract<LoadMessage, { type: "result" }>;
@@ -131,6 +133,43 @@ export class ServerProcess implements AsyncDisposable {
     return new ServerProcess(child, url);
   }
 
+  /**
+   * `codeact-env serve --workers N` itself (no IPC: no stats), started under taskset when `cpus`
+   * is given so that its workers and their sandbox processes inherit the affinity from the start.
+   */
+  static async startCli(options: ServeOptions & { workers: number }): Promise<ServerProcess> {
+    const args = [
+      CLI,
+      "serve",
+      ...["--port", "0", "--no-web", "--log-level", "error", "--engine", options.engine],
+      ...[
+        "--max-sessions",
+        String(options.maxSessions),
+        "--max-steps",
+        "100000",
+        "--workers",
+        String(options.workers),
+      ],
+    ];
+    const [command, argv] =
+      options.cpus === undefined
+        ? [process.execPath, args]
+        : ["taskset", ["-c", options.cpus, process.execPath, ...args]];
+    const child = spawn(command, argv, { stdio: ["ignore", "ignore", "pipe"] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = "";
+      child.stderr?.on("data", (chunk) => {
+        err += String(chunk);
+        const found = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(err)?.[1];
+        if (found !== undefined) resolve(found);
+      });
+      child.once("exit", (code) => reject(new Error(`serve exited (${code}): ${err.slice(0, 500)}`)));
+    });
+    // Every worker reports its private port before requests are forwarded; a moment for that.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    return new ServerProcess(child, url);
+  }
+
   async stats(): Promise<ServerStats> {
     this.child.send({ type: "stats" });
     return once<ServerStats>(this.child, "stats");
@@ -146,9 +185,12 @@ export class ServerProcess implements AsyncDisposable {
     if (this.child.exitCode !== null) return { liveSandboxes: 0, leftoverProcesses: 0, leftover: [] };
     const pid = this.child.pid as number;
     const before = processTree(pid).filter((p) => p.pid !== pid);
-    this.child.send({ type: "close" });
-    const closed = await once<{ liveSandboxes: number }>(this.child, "closed");
-    await exited(this.child);
+    let closed = { liveSandboxes: 0 };
+    if (this.child.connected) {
+      this.child.send({ type: "close" });
+      closed = await once<{ liveSandboxes: number }>(this.child, "closed");
+    } else this.child.kill("SIGTERM"); // the CLI server: a graceful shutdown on SIGTERM
+    await exited(this.child, 30_000);
     // Children notice their parent's end on their own (a closed pipe): give them a moment.
     const deadline = Date.now() + 2000;
     while (before.some((p) => alive(p.pid)) && Date.now() < deadline)
