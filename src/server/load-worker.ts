@@ -97,7 +97,12 @@ function replyProblem(text: string, expectOk: boolean): string | undefined {
   return undefined;
 }
 
-const send = (message: LoadMessage) => process.send?.(message);
+/** Resolves once the message is handed to the channel (a big result must be out before disconnect). */
+const send = (message: LoadMessage) =>
+  new Promise<void>((resolve) => {
+    if (process.send === undefined) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
 const nextGo = () => new Promise<LoadGo>((resolve) => process.once("message", (m) => resolve(m as LoadGo)));
 
 async function stepsJob(job: Extract<LoadJob, { mode: "steps" }>): Promise<void> {
@@ -148,7 +153,7 @@ async function stepsJob(job: Extract<LoadJob, { mode: "steps" }>): Promise<void>
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpu0);
   await Promise.all(conns.map((c) => c.close()));
-  send({
+  await send({
     type: "result",
     latenciesMs,
     steps: latenciesMs.length,
@@ -211,7 +216,7 @@ async function soakJob(job: Extract<LoadJob, { mode: "soak" }>): Promise<void> {
   };
   await Promise.all(Array.from({ length: job.lanes }, lane));
   const cpu = process.cpuUsage(cpu0);
-  send({
+  await send({
     type: "result",
     latenciesMs,
     steps: done,
