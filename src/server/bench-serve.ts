@@ -37,7 +37,10 @@ process.on("message", async (message: { type: string }) => {
     const { url } = await server.start();
     send({ type: "listening", url });
   } else if (message.type === "stats") {
+    // With --expose-gc (load.ts starts it so): live heap after a full collection, not lazy growth.
+    (globalThis as { gc?: () => void }).gc?.();
     send({
+      heapUsedBytes: process.memoryUsage().heapUsed,
       type: "stats",
       pid: process.pid,
       sessions: server.sessions.size,

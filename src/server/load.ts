@@ -104,6 +104,8 @@ export interface ServeOptions {
 
 export interface ServerStats {
   pid: number;
+  /** The server process's live JS heap after a full collection. */
+  heapUsedBytes: number;
   sessions: number;
   liveSandboxes: number;
   handles: Record<string, number>;
@@ -121,7 +123,7 @@ export class ServerProcess implements AsyncDisposable {
 
   static async start(options: ServeOptions): Promise<ServerProcess> {
     const child = fork(SERVER, [JSON.stringify(options)], {
-      execArgv: CHILD_ARGV,
+      execArgv: [...CHILD_ARGV, "--expose-gc"],
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
     const pid = child.pid as number;

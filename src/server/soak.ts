@@ -20,6 +20,8 @@ export interface SoakSample {
   percent: number;
   episodes: number;
   processes: ProcessSample[];
+  /** The server's live JS heap after a full collection (a leak grows it; lazy GC does not). */
+  heapUsedBytes?: number;
 }
 
 export interface SoakReport {
@@ -62,7 +64,15 @@ export async function benchSoak(options: SoakOptions): Promise<SoakReport> {
         done[i] = progress.episodes;
         const total = done.reduce((a, b) => a + b, 0);
         while (marks.length > 0 && total >= ((marks[0] as number) / 100) * options.episodes) {
-          samples.push({ percent: marks.shift() as number, episodes: total, processes: server.tree() });
+          const sample: SoakSample = {
+            percent: marks.shift() as number,
+            episodes: total,
+            processes: server.tree(),
+          };
+          samples.push(sample);
+          void server.stats().then((s) => {
+            sample.heapUsedBytes = s.heapUsedBytes;
+          });
         }
       },
     );
@@ -74,7 +84,12 @@ export async function benchSoak(options: SoakOptions): Promise<SoakReport> {
     }
     const wallS = (performance.now() - started) / 1000;
     const episodes = results.reduce((a, r) => a + r.steps, 0);
-    samples.push({ percent: 100, episodes, processes: server.tree() });
+    samples.push({
+      percent: 100,
+      episodes,
+      processes: server.tree(),
+      heapUsedBytes: (await server.stats()).heapUsedBytes,
+    });
     // Sessions end a moment after their sockets close: wait for the server to see every close.
     let idle = await server.stats();
     for (let i = 0; i < 50 && (idle.sessions > 0 || idle.liveSandboxes > 0); i++) {
@@ -125,7 +140,7 @@ export function soakRows(report: SoakReport): BenchRow[] {
       name: `soak: RSS at ${sample.percent}% (${sample.episodes} episodes)`,
       value: mib(sample.processes.reduce((a, p) => a + p.rssBytes, 0)),
       unit: "MiB",
-      note: `server ${mib(main?.rssBytes ?? 0)} MiB; sandbox processes ${sandboxes.map((p) => `${p.name}:${mib(p.rssBytes)}`).join(" ")}`,
+      note: `server ${mib(main?.rssBytes ?? 0)} MiB (live heap ${mib(sample.heapUsedBytes ?? Number.NaN)} MiB); sandbox processes ${sandboxes.map((p) => `${p.name}:${mib(p.rssBytes)}`).join(" ")}`,
     });
   }
   for (const [label, main] of [

@@ -153,9 +153,9 @@ describe("soak", () => {
   it("episodes with an error and a tool call through load processes leave nothing behind", {
     timeout: 60_000,
   }, async () => {
-    const report = await benchSoak({ episodes: 48, lanes: 8, engine: "isolated-vm" });
+    const report = await benchSoak({ episodes: 24, lanes: 8, engine: "isolated-vm" });
     expect(report.errors).toBe(0);
-    expect(report.episodes).toBe(48);
+    expect(report.episodes).toBe(24);
     expect(report.end.liveSandboxes).toBe(0);
     expect(report.end.leftover).toEqual([]);
     expect(liveSandboxCount()).toBe(0);
