@@ -162,6 +162,7 @@ export class CodeActEnv implements Environment {
 
   state(): EnvState {
     const e = this.#episode;
+    const storeBytes = e?.fileStore.bytes() ?? 0;
     return {
       episode_id: e?.id ?? null,
       step_count: e?.stepCount ?? 0,
@@ -169,6 +170,7 @@ export class CodeActEnv implements Environment {
       last_exit_code: e?.lastExitCode ?? 0,
       done: e?.done ?? false,
       ...(e?.forkedFrom === undefined ? {} : { forked_from: e.forkedFrom }),
+      ...(storeBytes > 0 ? { store_bytes: storeBytes } : {}),
     };
   }
 

@@ -123,6 +123,28 @@ describe("capacity with /ws, stateful HTTP and both MCP transports", () => {
   });
 });
 
+describe("host-side state", () => {
+  it("the file store is bounded per episode, a write past it is a tool error, its size is reported", async () => {
+    const server = await startServer();
+    try {
+      const ws = await RawSocket.open(server.wsUrl);
+      await ws.request({ type: "reset" });
+      const code =
+        "for (let i = 0; i < 20; i++) await write_file({ path: 'f' + i, content: 'x'.repeat(600_000) })";
+      const reply = await ws.request({ type: "step", data: { code } });
+      const observation = (reply.data as { observation: { error: { kind: string; message: string } } })
+        .observation;
+      expect(observation.error.kind).toBe("runtime");
+      expect(observation.error.message).toContain("would exceed 10000000 bytes");
+      const state = await ws.request({ type: "state" });
+      expect(state.data).toMatchObject({ store_bytes: 16 * 600_000 });
+      await ws.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("a /ws client that stops reading", () => {
   it("is closed with 1008 once its unsent replies pass the bound, and its session ends", async () => {
     const lines: string[] = [];
