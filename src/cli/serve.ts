@@ -2,13 +2,16 @@
  * `codeact-env serve`: the environment over the OpenEnv wire protocol. Stops gracefully on
  * SIGINT/SIGTERM: no new sessions, in-flight steps finish, every sandbox is disposed.
  */
+import cluster from "node:cluster";
+import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
+import { createAdaptorServer } from "@hono/node-server";
 import { CodeActError } from "../../errors/index.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES } from "../../sandbox/index.ts";
 import { loadSuite, RECORD_FORMATS } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
-import { createServer } from "../server/index.ts";
+import { createForwarder, createServer, joinCluster, runPrimary, workerIndex } from "../server/index.ts";
 
 export const SERVE_HELP = `codeact-env serve — serve the environment over the OpenEnv wire protocol
 
@@ -20,6 +23,7 @@ Usage:
                     [--batch-concurrency N]
                     [--log-level debug|info|warn|error|silent] [--no-web]
                     [--resume-grace-ms N] [--ping-interval-ms N] [--shutdown-grace-ms N] [--replica-id NAME]
+                    [--workers N]
 
 Routes: WS /ws (OpenEnv sessions; a "fork" frame forks the episode), POST /reset /step, GET /state
 /health /ready /metadata /schema /openapi.json /metrics /tasks, POST /sessions/:id/fork, POST /grade
@@ -48,6 +52,9 @@ Options:
   --resume-grace-ms  keep a /ws session whose socket dropped this long for a resume (default 60000)
   --ping-interval-ms WebSocket keep-alive pings (default 20000); a socket missing one interval is cut
   --shutdown-grace-ms on SIGTERM/SIGINT, let in-flight steps finish this long (default 10000)
+  --workers          server processes sharing the port (default 1): /ws sessions stay in the
+                     worker that accepted them, stateful HTTP/MCP requests are forwarded to the
+                     worker that owns their session, --max-sessions is split between workers
   --replica-id       this replica's name: leads session ids, shown by /ready (default: env
                      CODEACT_REPLICA_ID, else none), e.g. the pod's IP so a router can send a
                      stateful HTTP session's requests to the pod that holds it`;
@@ -76,6 +83,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       "ping-interval-ms": { type: "string", default: "20000" },
       "shutdown-grace-ms": { type: "string", default: "10000" },
       "replica-id": { type: "string", default: process.env.CODEACT_REPLICA_ID ?? "" },
+      workers: { type: "string", default: "1" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -95,13 +103,21 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const resumeGraceMs = integer("--resume-grace-ms", values["resume-grace-ms"], 0, 2 ** 31 - 1);
   const pingIntervalMs = integer("--ping-interval-ms", values["ping-interval-ms"], 100, 2 ** 31 - 1);
   const shutdownGraceMs = integer("--shutdown-grace-ms", values["shutdown-grace-ms"], 0, 2 ** 31 - 1);
-  const replicaId = values["replica-id"];
-  if (!/^[A-Za-z0-9_.:-]{0,63}$/.test(replicaId)) {
+  const workers = integer("--workers", values.workers, 1, 256);
+  const baseReplicaId = values["replica-id"];
+  if (!/^[A-Za-z0-9_.:-]{0,63}$/.test(baseReplicaId)) {
     throw new CodeActError(
       "INVALID_ARGUMENT",
-      `--replica-id must be at most 63 letters, digits, '-', '_', '.' or ':' (got '${replicaId}')`,
+      `--replica-id must be at most 63 letters, digits, '-', '_', '.' or ':' (got '${baseReplicaId}')`,
     );
   }
+  if (workers > 1 && cluster.isPrimary)
+    return runPrimary(workers, (line) => process.stderr.write(`${line}\n`));
+  const index = workerIndex();
+  // A worker's name leads its session ids, so any worker can tell which one owns a session.
+  const replicaId =
+    index === undefined ? baseReplicaId : `${baseReplicaId === "" ? "" : `${baseReplicaId}-`}w${index}`;
+  const forwarder = index === undefined ? undefined : createForwarder(replicaId);
   const format = oneOf("--format", values.format, ["auto", ...RECORD_FORMATS]);
   const suite = await loadSuite(values.suite, { format });
   for (const warning of suite.warnings) process.stderr.write(`codeact-env serve: warning: ${warning}\n`);
@@ -110,7 +126,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port,
     createEnv: () => new CodeActEnv({ engine, suite, maxSteps, typecheck }),
     suite,
-    maxSessions,
+    maxSessions: Math.ceil(maxSessions / workers),
     profile,
     idleTimeoutMs,
     logLevel,
@@ -120,16 +136,36 @@ export async function serveCommand(argv: string[]): Promise<number> {
     pingIntervalMs,
     shutdownGraceMs,
     replicaId,
+    ...(forwarder === undefined ? {} : { forward: forwarder.middleware }),
   });
   const { url } = await server.start();
-  process.stderr.write(
-    `codeact-env serving suite '${suite.name}' (${suite.tasks.length} tasks, ${suite.format} format, engine ${engine}) at ${url}\n` +
-      `  OpenEnv WebSocket: ${url.replace(/^http/, "ws")}/ws   health: ${url}/health${values["no-web"] ? "" : `   web page: ${url}/web/`}\n`,
-  );
+  const internal = forwarder === undefined ? undefined : await listenPrivately(server.app.fetch);
+  if (forwarder !== undefined && internal !== undefined) {
+    joinCluster({ name: replicaId, port: internal.port }, forwarder);
+  }
+  if (index === undefined || index === 0)
+    process.stderr.write(
+      `codeact-env serving suite '${suite.name}' (${suite.tasks.length} tasks, ${suite.format} format, engine ${engine}) at ${url}\n` +
+        `  OpenEnv WebSocket: ${url.replace(/^http/, "ws")}/ws   health: ${url}/health${values["no-web"] ? "" : `   web page: ${url}/web/`}\n`,
+    );
   await waitForSignal();
   process.stderr.write("codeact-env: shutting down (finishing in-flight steps)\n");
   await server.close();
+  internal?.server.close();
+  // A worker's IPC channel to the primary would keep it alive (and the primary waits for it).
+  if (index !== undefined && cluster.worker?.isConnected()) cluster.worker.disconnect();
   return 0;
+}
+
+/** A worker's own loopback port (not the shared one): where other workers forward its sessions' requests. */
+async function listenPrivately(fetch: (request: Request) => Response | Promise<Response>) {
+  const server = createAdaptorServer({ fetch });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // exclusive: under cluster a plain listen would share the primary's handle (one port for all).
+    server.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => resolve());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
 }
 
 function waitForSignal(): Promise<void> {
@@ -141,6 +177,8 @@ function waitForSignal(): Promise<void> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // A cluster worker whose primary went away (killed, crashed) shuts down too.
+    if (cluster.isWorker) process.once("disconnect", stop);
   });
 }
 

@@ -68,7 +68,19 @@ function schemaFor(input: Record<string, unknown>): z.ZodType {
   return codeActionSchema;
 }
 
+/**
+ * Actions this module produced: validated once, frozen, so a transport that parsed an action at
+ * its edge hands it to `env.step` and the environment does not validate it again.
+ */
+const validated = new WeakSet<object>();
+
+/** Whether `value` is an action `parseAction` returned (so it needs no second validation). */
+export function isValidatedAction(value: unknown): value is Action {
+  return typeof value === "object" && value !== null && validated.has(value);
+}
+
 export function parseAction(input: unknown): ParseActionResult {
+  if (isValidatedAction(input)) return { ok: true, action: input };
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return {
       ok: false,
@@ -82,7 +94,11 @@ export function parseAction(input: unknown): ParseActionResult {
       ? { ...record, type: "call_tool" }
       : record;
   const result = schemaFor(normalized).safeParse(normalized);
-  if (result.success) return { ok: true, action: result.data as Action };
+  if (result.success) {
+    const action = Object.freeze(result.data) as Action;
+    validated.add(action);
+    return { ok: true, action };
+  }
   return { ok: false, errors: toValidationIssues(result.error, normalized) };
 }
 

@@ -117,7 +117,10 @@ export class CodeActEnv implements Environment {
   readonly #toolTimeoutMs: number;
   #episode: Episode | null = null;
   #closed = false;
-  /** Steps of one env are serialized: HTTP callers may overlap, the sandbox session must not. */
+  /**
+   * Steps of one env are serialized for direct library callers, which may overlap. Under the server
+   * the session's queue (src/server/sessions.ts) owns the order and this one is never contended.
+   */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: EnvOptions = {}) {
@@ -214,6 +217,7 @@ export class CodeActEnv implements Environment {
 
   state(): EnvState {
     const e = this.#episode;
+    const storeBytes = e?.fileStore.bytes() ?? 0;
     return {
       episode_id: e?.id ?? null,
       step_count: e?.stepCount ?? 0,
@@ -221,6 +225,7 @@ export class CodeActEnv implements Environment {
       last_exit_code: e?.lastExitCode ?? 0,
       done: e?.done ?? false,
       ...(e?.forkedFrom === undefined ? {} : { forked_from: e.forkedFrom }),
+      ...(storeBytes > 0 ? { store_bytes: storeBytes } : {}),
     };
   }
 
@@ -298,6 +303,7 @@ export class CodeActEnv implements Environment {
   }
 
   async #step(input: unknown): Promise<StepResult> {
+    // An action a transport already parsed at its edge (frozen, remembered) is not validated again.
     const parsed = parseAction(input);
     if (!parsed.ok) {
       throw new CodeActError("INVALID_ACTION", `Invalid action: ${formatValidationIssues(parsed.errors)}`, {

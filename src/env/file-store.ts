@@ -39,6 +39,8 @@ export interface FileStoreTools {
   tools: ToolMap;
   /** The live store (normalized path -> content), for graders and tests to inspect or seed. */
   files: Map<string, string>;
+  /** UTF-8 bytes held by the tools' writes and the initial files (host memory, outside any sandbox). */
+  bytes(): number;
 }
 
 const DEFAULTS = { maxFileBytes: 1_000_000, maxTotalBytes: 10_000_000, maxFiles: 1_000 };
@@ -74,11 +76,9 @@ export function createFileStoreTools(options: FileStoreOptions = {}): FileStoreT
   for (const [path, content] of Object.entries(options.initialFiles ?? {})) {
     files.set(normalizeStorePath(path), content);
   }
-  const totalBytes = () => {
-    let sum = 0;
-    for (const content of files.values()) sum += Buffer.byteLength(content, "utf8");
-    return sum;
-  };
+  // Kept as a running total: summing every file on each write made a write O(store size).
+  let total = 0;
+  for (const content of files.values()) total += Buffer.byteLength(content, "utf8");
 
   const write = (path: string, content: string) => {
     const bytes = Buffer.byteLength(content, "utf8");
@@ -95,7 +95,7 @@ export function createFileStoreTools(options: FileStoreOptions = {}): FileStoreT
         `write_file: the store already holds ${limits.maxFiles} files`,
       );
     }
-    const after = totalBytes() - (old === undefined ? 0 : Buffer.byteLength(old, "utf8")) + bytes;
+    const after = total - (old === undefined ? 0 : Buffer.byteLength(old, "utf8")) + bytes;
     if (after > limits.maxTotalBytes) {
       throw new CodeActError(
         "INVALID_ARGUMENT",
@@ -103,6 +103,7 @@ export function createFileStoreTools(options: FileStoreOptions = {}): FileStoreT
       );
     }
     files.set(path, content);
+    total = after;
     return { path, bytes };
   };
 
@@ -123,5 +124,5 @@ export function createFileStoreTools(options: FileStoreOptions = {}): FileStoreT
       return prefix === undefined ? all : all.filter((p) => p.startsWith(prefix.replace(/^\.?\//, "")));
     },
   };
-  return { tools, files };
+  return { tools, files, bytes: () => total };
 }

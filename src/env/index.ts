@@ -13,6 +13,8 @@ export {
 } from "./action-log.ts";
 export {
   actionSchema,
+  formatValidationIssues,
+  isValidatedAction,
   MAX_STEP_TIMEOUT_MS,
   type ParseActionResult,
   parseAction,

@@ -90,6 +90,12 @@ const stateSchema = z.object({
   last_exit_code: z.number().int(),
   done: z.boolean(),
   forked_from: z.string().optional().describe("Episode id of the parent, when made by fork"),
+  store_bytes: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe("Bytes the episode's file store holds in the server's memory, when it holds any"),
 });
 
 function jsonSchema(schema: z.ZodType, title: string): Record<string, unknown> {

@@ -150,6 +150,8 @@ export interface EnvState {
   done: boolean;
   /** Episode id of the parent, when this episode was made by `fork`. */
   forked_from?: string;
+  /** Bytes the episode's file store holds in the server's memory, when it holds any (bounded). */
+  store_bytes?: number;
 }
 
 /** What the server, the eval runner and the web page drive. CodeActEnv implements it. */

@@ -34,6 +34,17 @@ const MAPPINGS: Readonly<Record<ErrorCode, Mapping>> = {
   UPSTREAM: { status: 502, wire: "EXECUTION_ERROR" },
 };
 
+/**
+ * Seconds an HTTP client is told to wait (`Retry-After`) when the server has no free session:
+ * slots free up as episodes end, so a short, fixed hint spreads retries without stalling them.
+ */
+export const RETRY_AFTER_S = 1;
+
+/** Headers of an HTTP answer to `failure`: `Retry-After` on every 503 (at capacity, draining). */
+export function failureHeaders(failure: Pick<Failure, "status">): Record<string, string> {
+  return failure.status === 503 ? { "Retry-After": String(RETRY_AFTER_S) } : {};
+}
+
 /** Wire codes that end a WebSocket session (OpenEnv closes the socket after sending them). */
 export const FATAL_WIRE_CODES: ReadonlySet<WireErrorCode> = new Set(["CAPACITY_REACHED", "FACTORY_ERROR"]);
 

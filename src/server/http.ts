@@ -9,7 +9,7 @@ import type { Context, Hono } from "hono";
 import { z } from "zod";
 import { CodeActError } from "../../errors/index.ts";
 import type { Environment, StepResult } from "../env/types.ts";
-import { describeFailure, JSONRPC } from "./errors.ts";
+import { describeFailure, failureHeaders, JSONRPC } from "./errors.ts";
 import { JsonDepthError, parseJson } from "./json.ts";
 import { handleRpc, rpcError } from "./jsonrpc.ts";
 import { type OpsContext, runReset, runStep } from "./ops.ts";
@@ -84,7 +84,7 @@ export function failureResponse(c: Context, ctx: OpsContext, error: unknown): Re
     return c.json({ detail: failure.extra.errors }, 422);
   }
   const body = { detail: failure.message, code: failure.wire, ...failure.extra };
-  return c.json(body, failure.status as 500);
+  return c.json(body, failure.status as 500, failureHeaders(failure));
 }
 
 function sessionIdOf(c: Context, body: { session_id?: string | undefined } | undefined): string | undefined {

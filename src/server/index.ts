@@ -2,6 +2,15 @@
  * src/server/: the Hono server speaking the OpenEnv wire protocol (/ws, HTTP routes, /mcp, /grade).
  * May import errors/, sandbox/, tasks/, src/env/, src/eval/ and src/web/; never src/cli/ or src/bench/.
  */
+
+export {
+  createForwarder,
+  type Forwarder,
+  joinCluster,
+  runPrimary,
+  WORKER_ENV,
+  workerIndex,
+} from "./cluster.ts";
 export type { Failure, WireErrorCode } from "./errors.ts";
 export type { ForkedSession, ForkReply } from "./fork-routes.ts";
 export { type GradedItem, MAX_GRADE_ITEMS } from "./grade-routes.ts";

@@ -13,7 +13,7 @@ import {
   ListToolsRequestSchema,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Context, Hono } from "hono";
-import { describeFailure, errorFrameData, JSONRPC } from "./errors.ts";
+import { describeFailure, errorFrameData, JSONRPC, RETRY_AFTER_S } from "./errors.ts";
 import { JsonDepthError, parseJson } from "./json.ts";
 import { rpcError } from "./jsonrpc.ts";
 import { callRunCode, RUN_CODE_TOOL, runCodeToolInfo } from "./mcp-run-code.ts";
@@ -99,7 +99,9 @@ async function initialize(
     const failure = describeFailure(error);
     ctx.metrics.error(failure.wire);
     const id = (body as { id?: string | number }).id ?? null;
-    return c.json(rpcError(id, JSONRPC.SERVER_ERROR, failure.message, errorFrameData(failure)), 503);
+    return c.json(rpcError(id, JSONRPC.SERVER_ERROR, failure.message, errorFrameData(failure)), 503, {
+      "Retry-After": String(RETRY_AFTER_S),
+    });
   }
   const server = toolServer(ctx, session);
   const transport = new WebStandardStreamableHTTPServerTransport({

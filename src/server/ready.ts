@@ -5,6 +5,7 @@
  * 200 when at least one slot is free and the server is not draining, else 503; same body.
  */
 import type { Hono } from "hono";
+import { failureHeaders } from "./errors.ts";
 import type { SessionManager } from "./sessions.ts";
 import type { WsLinks } from "./ws-link.ts";
 
@@ -36,6 +37,10 @@ export function readiness(sessions: SessionManager, links: WsLinks): Readiness {
 export function registerReadyRoute(app: Hono, sessions: SessionManager, links: WsLinks): void {
   app.get("/ready", (c) => {
     const body = readiness(sessions, links);
-    return c.json(body, body.status === "ready" ? 200 : 503);
+    return c.json(
+      body,
+      body.status === "ready" ? 200 : 503,
+      failureHeaders({ status: body.status === "ready" ? 200 : 503 }),
+    );
   });
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { serve } from "@hono/node-server";
 import { createNodeWebSocket } from "@hono/node-ws";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { CodeActError } from "../../errors/index.ts";
 import { type EngineName, engineStats, type Limits } from "../../sandbox/index.ts";
@@ -95,6 +95,12 @@ export interface ServerConfig {
    */
   resumeGraceMs?: number;
   /**
+   * Unsent reply bytes a /ws socket may hold (its client stopped reading) before the session is
+   * closed with 1008 and ended.
+   * @default 67108864 (4 x maxFrameBytes)
+   */
+  maxSendBufferBytes?: number;
+  /**
    * WebSocket keep-alive ping interval; a socket missing one whole interval is cut.
    * @default 20000
    */
@@ -109,6 +115,8 @@ export interface ServerConfig {
    * @default {} (see BatchConfig)
    */
   batch?: BatchConfig;
+  /** Runs before every route: `serve --workers` forwards requests for other workers' sessions. */
+  forward?: MiddlewareHandler;
 }
 
 /** Stateless batch work of a server (`POST /grade`, `POST /run_code`). */
@@ -173,6 +181,7 @@ export function createServer(config: ServerConfig): CodeActServer {
     logger,
     resumeGraceMs: config.resumeGraceMs ?? 60_000,
     pingIntervalMs: config.pingIntervalMs ?? 20_000,
+    maxSendBufferBytes: config.maxSendBufferBytes ?? 4 * maxFrameBytes,
   });
   const ctx = { profile, logger, metrics, sessions };
 
@@ -181,6 +190,7 @@ export function createServer(config: ServerConfig): CodeActServer {
   // Frames between maxFrameBytes and twice it get an error frame and the session lives on.
   nodeWs.wss.options.maxPayload = 2 * maxFrameBytes;
 
+  if (config.forward !== undefined) app.use("*", config.forward);
   app.use("*", async (c, next) => {
     if (c.req.method !== "POST") return next();
     return bodyLimit({

@@ -49,7 +49,18 @@ export class Session {
     return this.#inFlight > 0;
   }
 
-  /** Runs `fn` after every earlier operation of this session settled: strict order, one at a time. */
+  /** Operations queued or running. */
+  get pending(): number {
+    return this.#inFlight;
+  }
+
+  /**
+   * Runs `fn` after every earlier operation of this session settled: strict order, one at a time.
+   * This is THE owner of ordering on the server path: every transport (a /ws frame, a stateful
+   * HTTP request, an MCP call) goes through it, so replies leave in the order requests came, error
+   * replies included. The queues below it (CodeActEnv's, the sandbox session's) only guard direct
+   * library callers; under a session they are never contended, and cost a resolved promise each.
+   */
   run<T>(fn: () => Promise<T>): Promise<T> {
     this.#inFlight += 1;
     this.#timer?.refresh();

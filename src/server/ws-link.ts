@@ -20,7 +20,20 @@ export interface WsLinkOptions {
   readonly resumeGraceMs: number;
   /** Protocol pings every this often; a socket that misses one whole interval is cut (then resumable). */
   readonly pingIntervalMs: number;
+  /**
+   * Bytes of replies a socket may hold unsent (its client stopped reading) before the session is
+   * closed (1008) and ended: without a bound, a client that never reads grows server memory.
+   */
+  readonly maxSendBufferBytes: number;
 }
+
+/**
+ * Frames of one session waiting for their turn before the server stops reading its socket (TCP
+ * then pushes back on the client); reading resumes when half of them are answered. A client that
+ * waits for each reply (every OpenEnv client) never gets near it.
+ */
+export const MAX_QUEUED_FRAMES = 64;
+export const SLOW_READER_CLOSE_CODE = 1008;
 
 /** Replies kept per session for frames sent again after a resume (clients have ~1 in flight). */
 const REMEMBERED_REPLIES = 16;
@@ -32,6 +45,7 @@ export class WsLink {
   readonly #replies = new Map<string, Promise<Reply | undefined>>();
   #grace: NodeJS.Timeout | undefined;
   #lastId: FrameId | undefined;
+  #paused = false;
 
   constructor(links: WsLinks, session: Session) {
     this.#links = links;
@@ -55,6 +69,41 @@ export class WsLink {
     const ws = this.#socket;
     if (ws === undefined || ws.readyState !== 1) return;
     ws.send(JSON.stringify(id === undefined ? reply : { ...reply, id }));
+    const raw = rawOf(ws);
+    const limit = this.#links.options.maxSendBufferBytes;
+    if (raw !== undefined && raw.bufferedAmount > limit) this.#dropSlowReader(raw, limit);
+  }
+
+  /** Stops reading the socket while too many of its frames wait (see MAX_QUEUED_FRAMES). */
+  throttle(): void {
+    const raw = this.#socket === undefined ? undefined : rawOf(this.#socket);
+    if (raw === undefined) return;
+    const queued = this.session.pending;
+    if (!this.#paused && queued >= MAX_QUEUED_FRAMES) {
+      this.#paused = true;
+      raw.pause();
+    } else if (this.#paused && queued <= MAX_QUEUED_FRAMES / 2) {
+      this.#paused = false;
+      raw.resume();
+    }
+  }
+
+  /** The client stopped reading: close with a reason, cut it soon after, end the session. */
+  #dropSlowReader(raw: WebSocket, limit: number): void {
+    const unsent = raw.bufferedAmount;
+    this.#links.options.logger.log("warn", "ws_slow_reader", {
+      session_id: this.session.id,
+      unsent_bytes: unsent,
+    });
+    this.#socket = undefined;
+    // The close frame queues behind the unread bytes: a client that never reads never sees it.
+    raw.close(
+      SLOW_READER_CLOSE_CODE,
+      `client not reading: ${unsent} bytes of replies unsent (limit ${limit})`,
+    );
+    setTimeout(() => raw.terminate(), 1000).unref();
+    this.session.onEnd = undefined;
+    void this.#links.end(this, "slow_reader");
   }
 
   /** The reply of a frame id seen before (settled or still running), if remembered. */

@@ -14,6 +14,8 @@
  * - a clean disconnect is one info log line (`session_close`), never an error.
  */
 import type { WSContext, WSEvents } from "hono/ws";
+import { CodeActError } from "../../errors/index.ts";
+import { formatValidationIssues, parseAction } from "../env/index.ts";
 import { describeFailure, errorFrameData, FATAL_WIRE_CODES, type Failure } from "./errors.ts";
 import { forkSession, parseForkData } from "./fork-routes.ts";
 import { handleRpc } from "./jsonrpc.ts";
@@ -120,13 +122,23 @@ export function wsEvents(ctx: WsContext): WSEvents {
         void seen.then((reply) => reply !== undefined && own.send(reply, frame.id));
         return;
       }
+      const invalid = frame.type === "step" ? validateAtEdge(frame) : undefined;
       const reply = own.session.run(async (): Promise<Reply | undefined> => {
         try {
+          if (invalid !== undefined) throw invalid;
           const answered = await answer(ctx, own, frame);
           own.send(answered, frame.id);
           return answered;
         } catch (error) {
           const failure = describeFailure(error);
+          if (invalid !== undefined) {
+            ctx.logger.log("warn", "step_failed", {
+              session_id: own.session.id,
+              via: "ws",
+              kind: "invalid",
+              code: failure.wire,
+            });
+          }
           sendError(ws, failure, frame.id);
           // A fork refused for capacity leaves the parent's own session as it was.
           if (FATAL_WIRE_CODES.has(failure.wire) && frame.type !== "fork")
@@ -135,6 +147,8 @@ export function wsEvents(ctx: WsContext): WSEvents {
         }
       });
       if (frame.id !== undefined) own.remember(frame.id, reply);
+      own.throttle();
+      void reply.finally(() => own.throttle());
     },
     onClose(event, ws) {
       stopPings();
@@ -172,6 +186,22 @@ function openLink(ctx: WsContext, ws: WSContext): Opened {
     code: "DISPOSED",
   };
   return { ok: false, failure, closeCode: RESUME_FAILED_CLOSE_CODE };
+}
+
+/**
+ * The edge of a step: its action is validated here, once, as the frame arrives (the frame keeps
+ * the frozen action parseAction made, which env.step does not validate again). Returns the error
+ * to answer, in the frame's turn, when the action is invalid.
+ */
+function validateAtEdge(frame: { data: Record<string, unknown> }): CodeActError | undefined {
+  const parsed = parseAction(frame.data);
+  if (parsed.ok) {
+    frame.data = parsed.action as unknown as Record<string, unknown>;
+    return undefined;
+  }
+  return new CodeActError("INVALID_ACTION", `Invalid action: ${formatValidationIssues(parsed.errors)}`, {
+    details: { errors: parsed.errors },
+  });
 }
 
 function simpleFailure(wire: Failure["wire"], message: string, extra: Record<string, unknown> = {}): Failure {
