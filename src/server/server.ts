@@ -115,7 +115,10 @@ export interface ServerConfig {
    * @default {} (see BatchConfig)
    */
   batch?: BatchConfig;
-  /** Runs before every route: `serve --workers` forwards requests for other workers' sessions. */
+  /**
+   * Runs before every route: `serve --workers` forwards requests for other workers' sessions.
+   * @default undefined (one process: nothing to forward)
+   */
   forward?: MiddlewareHandler;
 }
 

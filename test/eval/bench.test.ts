@@ -78,7 +78,9 @@ describe("codeact-env bench --only grader", () => {
   it("rejects an unknown part with exit 2, naming it", async () => {
     const { code, stderr, stdout } = await bench(["--only", "grader,grade"]);
     expect(code).toBe(2);
-    expect(stderr).toContain("--only takes sandbox, grader, server, fork, batch, typecheck (got 'grade')");
+    expect(stderr).toContain(
+      "--only takes sandbox, layers, grader, server, fork, batch, typecheck (got 'grade')",
+    );
     expect(stdout).toBe("");
   });
 
