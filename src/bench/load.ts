@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const own = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
 const WORKER = new URL(`./load-worker${own}`, import.meta.url);
 const SERVER = new URL(`./serve-process${own}`, import.meta.url);
-const CLI = fileURLToPath(new URL(`../cli${own}`, import.meta.url));
+const CLI = fileURLToPath(new URL(`../cli/main${own}`, import.meta.url));
 const CHILD_ARGV = ["--disable-warning=ExperimentalWarning"];
 
 type Result = Extract<LoadMessage, { type: "result" }>;
