@@ -106,6 +106,10 @@ function tick(r: Reader, n = 1): void {
   if (r.nodes > MAX_NODES) throw new TooLarge("the value is too large to compare");
 }
 
+/** A primitive's chain and properties: shared (read() gives an object view arrays of its own). */
+const NO_CHAIN = O.freeze([]) as unknown as Any[];
+const NO_PROPS = O.freeze([]) as unknown as Prop[];
+
 function primitiveView(value: Any): View {
   const type = value === null ? "null" : typeof value;
   return {
@@ -114,9 +118,9 @@ function primitiveView(value: Any): View {
     brand: "object",
     tag: "",
     proto: null,
-    chain: [],
+    chain: NO_CHAIN,
     ctor: undefined,
-    props: [],
+    props: NO_PROPS,
     error: false,
   };
 }
@@ -128,6 +132,9 @@ function read(value: Any, r: Reader): View {
   if (known !== undefined) return known;
   tick(r);
   const view: View = primitiveView(value);
+  // Two arrays less per primitive: reading a big value spent ~40% of its time collecting garbage.
+  view.chain = [];
+  view.props = [];
   apply(mapSetOwn, r.seen, [value, view]);
   if (typeof value === "function") return view;
   view.proto = O.getPrototypeOf(value);
