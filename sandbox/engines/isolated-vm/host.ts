@@ -248,8 +248,8 @@ export class WorkerProcess {
         if (query === undefined) return;
         clearTimeout(query.timer);
         this.statsQueries.delete(message.qid);
-        const { sessions, spares, rssBytes, sliceRedos } = message;
-        query.resolve({ sessions, spares, rssBytes, sliceRedos });
+        const { sessions, spares, rssBytes } = message;
+        query.resolve({ sessions, spares, rssBytes });
         return;
       }
     }

@@ -36,8 +36,6 @@ export interface ChildStats {
   sessions: number;
   spares: number;
   rssBytes: number;
-  /** Grading cells redone after their synchronous slice ran out (see child-sync.ts), since start. */
-  sliceRedos: number;
 }
 
 export type ChildMessage =

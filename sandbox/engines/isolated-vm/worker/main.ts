@@ -7,7 +7,6 @@ import { injectedCrash } from "../../fault.ts";
 import type { ChildMessage, ChildSessionConfig, ParentMessage } from "../protocol.ts";
 import { ChildSession } from "./session.ts";
 import { SparePool } from "./spares.ts";
-import { syncSlices } from "./sync.ts";
 
 /** Cells running in this process now, and when the last one ended: spares are built in gaps. */
 let running = 0;
@@ -95,7 +94,6 @@ function dispatch(message: ParentMessage): void {
         sessions: sessions.size,
         spares: spares.count,
         rssBytes: process.memoryUsage.rss(),
-        sliceRedos: syncSlices.redos,
       });
       return;
   }

@@ -166,12 +166,6 @@ export class RunState {
     if (this.reportBytes <= MAX_REPORT_BYTES) this.reports.push([kind, data]);
   }
 
-  /** Forgets the reports of a run that was cut and is being redone (child-sync.ts). */
-  clearReports(): void {
-    this.reports.length = 0;
-    this.reportBytes = 0;
-  }
-
   deliver(cid: number, json: string): void {
     if (!this.pending.delete(cid)) return;
     this.results.push([cid, json]);

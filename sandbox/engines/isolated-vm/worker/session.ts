@@ -25,15 +25,6 @@ import {
   RunState,
 } from "./run.ts";
 import type { SparePool } from "./spares.ts";
-import {
-  CALLED_TOOLS,
-  type HeldCalls,
-  MAX_SYNC_SESSION_CELLS,
-  MAX_SYNC_SESSION_MS,
-  runSyncSlice,
-  SLICE_EXPIRED,
-  syncSlices,
-} from "./sync.ts";
 
 export type ToolCallSink = (sid: number, rid: number, cid: number, name: string, argsJson: string) => void;
 
@@ -69,20 +60,11 @@ export class ChildSession implements BridgeTarget {
   private clean = true;
   private nextCid = 1;
   private disposed = false;
-  /**
-   * The cells run so far, while this session may run cells synchronously first (child-sync.ts):
-   * no real clock, no tool call sent yet, every cell so far ended normally. undefined otherwise.
-   */
-  private replayable: CellRequest[] | undefined;
-  private syncSpentMs = 0;
-  private held: Array<[rid: number, cid: number, name: string, argsJson: string]> | undefined;
-
   private constructor(sid: number, config: ChildSessionConfig, spares: SparePool, sink: ToolCallSink) {
     this.sid = sid;
     this.config = config;
     this.spares = spares;
     this.sendToolCall = sink;
-    if (!config.preludeConfig.realTime) this.replayable = [];
   }
 
   static async create(
@@ -106,26 +88,9 @@ export class ChildSession implements BridgeTarget {
     if (argsJson.length > MAX_TOOL_ARGS_BYTES) throw new Error("tool arguments too large");
     const cid = this.nextCid++;
     run.pending.add(cid);
-    if (this.held !== undefined) this.held.push([run.rid, cid, name, argsJson]);
-    else this.sendToolCall(this.sid, run.rid, cid, name, argsJson);
+    this.sendToolCall(this.sid, run.rid, cid, name, argsJson);
     return cid;
   }
-
-  /** Holds the tool calls of a synchronous call into the isolate (see child-sync.ts). */
-  private readonly heldCalls: HeldCalls = {
-    hold: () => {
-      this.held = [];
-    },
-    release: (cut) => {
-      const held = this.held ?? [];
-      this.held = undefined;
-      if (cut || held.length === 0) return false;
-      // Sent: a redo would make them a second time, so this session's cells run async from now.
-      this.replayable = undefined;
-      for (const [rid, cid, name, argsJson] of held) this.sendToolCall(this.sid, rid, cid, name, argsJson);
-      return true;
-    },
-  };
 
   report(kind: string, data: string): void {
     this.current?.report(kind, data);
@@ -145,87 +110,12 @@ export class ChildSession implements BridgeTarget {
     const run = new RunState(rid);
     this.current = run;
     try {
-      const ran = await this.runIn(sandbox, req, run);
-      if (typeof ran === "string") return unavailable(ran);
-      return await this.conclude(ran.outcome, ran.sb, req, ran.clock, run);
+      const clock = new CellClock(sandbox.isolate, req);
+      const outcome = await this.execute(sandbox, req, clock, run);
+      return await this.conclude(outcome, sandbox, req, clock, run);
     } finally {
       this.current = undefined;
     }
-  }
-
-  /** Runs the cell (synchronously first when it may: child-sync.ts); where it ran, or why it could not. */
-  private async runIn(
-    sandbox: Installed,
-    req: CellRequest,
-    run: RunState,
-  ): Promise<{ outcome: Outcome; sb: Installed; clock: CellClock } | string> {
-    let sb = sandbox;
-    let clock = new CellClock(sb.isolate, req);
-    let outcome = this.replayable === undefined ? undefined : await this.syncFirst(sb, req, clock, run);
-    if (outcome === SLICE_EXPIRED) {
-      const rebuilt = await this.redo(run);
-      if (typeof rebuilt === "string") return rebuilt;
-      sb = rebuilt;
-      clock = new CellClock(sb.isolate, req);
-      outcome = undefined;
-    }
-    outcome ??= await this.execute(sb, req, clock, run);
-    this.syncSpentMs += clock.elapsedMs();
-    const replayable = outcome.status === "completed" || outcome.status === "compile_error";
-    const within =
-      this.syncSpentMs < MAX_SYNC_SESSION_MS && (this.replayable?.length ?? 0) < MAX_SYNC_SESSION_CELLS;
-    if (replayable && within) this.replayable?.push(req);
-    else this.replayable = undefined;
-    return { outcome, sb, clock };
-  }
-
-  /** The cell's synchronous first slice; undefined when the async path must run it instead. */
-  private async syncFirst(
-    sb: Installed,
-    req: CellRequest,
-    clock: CellClock,
-    run: RunState,
-  ): Promise<Outcome | typeof SLICE_EXPIRED | undefined> {
-    if (!PLAIN_FILENAME.test(req.filename)) return undefined;
-    const options = JSON.stringify(req.cellOptions);
-    const first = runSyncSlice(sb, withSourceUrl(req), options, req.filename, clock, this.heldCalls);
-    if (first === NOT_EVALUATED) return undefined;
-    if (first !== CALLED_TOOLS) return first;
-    return this.pollLoop(sb, clock, run, AFTER_BEGIN_SKIPPED);
-  }
-
-  /**
-   * A synchronous slice ran out: a fresh context replays the earlier cells (their results were
-   * sent already; a deterministic session gives the same again). The new sandbox, or why not.
-   */
-  private async redo(run: RunState): Promise<Installed | string> {
-    syncSlices.redos++;
-    const earlier = this.replayable ?? [];
-    this.replayable = undefined;
-    this.sandbox?.retire(false);
-    this.sandbox = undefined;
-    this.rebuild();
-    await this.installing;
-    try {
-      for (const req of earlier) {
-        const sb = this.sandbox as Installed | undefined;
-        if (sb === undefined || this.disposed) break;
-        // Their reports were made the first time: the replay's go nowhere.
-        this.current = new RunState(run.rid);
-        const outcome = await this.execute(sb, req, new CellClock(sb.isolate, req), this.current);
-        if (outcome.status !== "completed" && outcome.status !== "compile_error") {
-          return "the sandbox could not be rebuilt after its first slice (an earlier cell did not end as before)";
-        }
-        if (outcome.status === "completed" && outcome.finished === undefined)
-          await this.finish(sb, new CellClock(sb.isolate, req), true);
-      }
-    } finally {
-      this.current = run;
-    }
-    // What the cut slice reported is reported again by the redo.
-    run.clearReports();
-    const sb = this.sandbox as Installed | undefined;
-    return sb === undefined || this.disposed ? this.whyUnavailable() : sb;
   }
 
   private whyUnavailable(): string {
