@@ -63,16 +63,22 @@ interface Measured {
   machineShare: number;
 }
 
+/** One load process per count, each stepping that many sessions with the trivial cell. */
+function stepJobs(server: ServerProcess, counts: number[]) {
+  return counts.map((n) => ({
+    mode: "steps" as const,
+    url: server.url,
+    sessions: n,
+    cell: CELL,
+    language: "js" as const,
+    connectBatch: 32,
+  }));
+}
+
 async function measure(server: ServerProcess, sessions: number, durationMs: number): Promise<Measured> {
-  const jobs = split(sessions, Math.min(MAX_LOAD_PROCESSES, Math.ceil(sessions / SESSIONS_PER_PROCESS))).map(
-    (n) => ({
-      mode: "steps" as const,
-      url: server.url,
-      sessions: n,
-      cell: CELL,
-      language: "js" as const,
-      connectBatch: 32,
-    }),
+  const jobs = stepJobs(
+    server,
+    split(sessions, Math.min(MAX_LOAD_PROCESSES, Math.ceil(sessions / SESSIONS_PER_PROCESS))),
   );
   const load = new LoadGroup(jobs);
   try {
@@ -131,14 +137,7 @@ async function idleThenServe(
   durationMs: number,
   engine: EngineName,
 ) {
-  const jobs = split(sessions, MAX_LOAD_PROCESSES).map((n) => ({
-    mode: "steps" as const,
-    url: server.url,
-    sessions: n,
-    cell: CELL,
-    language: "js" as const,
-    connectBatch: 32,
-  }));
+  const jobs = stepJobs(server, split(sessions, MAX_LOAD_PROCESSES));
   const baseline = rssOf(server.tree());
   const load = new LoadGroup(jobs);
   try {

@@ -11,7 +11,14 @@ import { CodeActError } from "../../errors/index.ts";
 import { DEFAULT_ENGINE, ENGINE_NAMES } from "../../sandbox/index.ts";
 import { loadSuite, RECORD_FORMATS } from "../../tasks/index.ts";
 import { CodeActEnv } from "../env/index.ts";
-import { createForwarder, createServer, joinCluster, runPrimary, workerIndex } from "../server/index.ts";
+import {
+  createForwarder,
+  createServer,
+  joinCluster,
+  runPrimary,
+  untilStopped,
+  workerIndex,
+} from "../server/index.ts";
 
 export const SERVE_HELP = `codeact-env serve — serve the environment over the OpenEnv wire protocol
 
@@ -148,7 +155,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       `codeact-env serving suite '${suite.name}' (${suite.tasks.length} tasks, ${suite.format} format, engine ${engine}) at ${url}\n` +
         `  OpenEnv WebSocket: ${url.replace(/^http/, "ws")}/ws   health: ${url}/health${values["no-web"] ? "" : `   web page: ${url}/web/`}\n`,
     );
-  await waitForSignal();
+  await untilStopped();
   process.stderr.write("codeact-env: shutting down (finishing in-flight steps)\n");
   await server.close();
   internal?.server.close();
@@ -166,20 +173,6 @@ async function listenPrivately(fetch: (request: Request) => Response | Promise<R
     server.listen({ host: "127.0.0.1", port: 0, exclusive: true }, () => resolve());
   });
   return { server, port: (server.address() as AddressInfo).port };
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    // A cluster worker whose primary went away (killed, crashed) shuts down too.
-    if (cluster.isWorker) process.once("disconnect", stop);
-  });
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -54,16 +54,7 @@ export async function runPrimary(workers: number, log: (line: string) => void): 
       ),
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve();
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-    void Promise.all(exits).then(() => resolve());
-  });
+  await untilStopped(Promise.all(exits));
   stopping = true;
   for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
   const codes = await Promise.all(exits);
@@ -71,6 +62,24 @@ export async function runPrimary(workers: number, log: (line: string) => void): 
 }
 
 /** A worker: reports its private port to the primary and learns the others'. */
+/**
+ * Resolves on SIGINT or SIGTERM, when `also` settles, or (in a cluster worker) when the primary
+ * went away (killed, crashed): the one wait of `serve` and of the cluster's primary.
+ */
+export function untilStopped(also?: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+    if (cluster.isWorker) process.once("disconnect", stop);
+    void also?.then(stop, stop);
+  });
+}
+
 export function joinCluster(route: WorkerRoute, forwarder: Forwarder): void {
   process.on("message", (message: { type?: string; routes?: WorkerRoute[] }) => {
     if (message.type === "routes" && Array.isArray(message.routes)) forwarder.setRoutes(message.routes);

@@ -8,6 +8,7 @@ export {
   type Forwarder,
   joinCluster,
   runPrimary,
+  untilStopped,
   WORKER_ENV,
   workerIndex,
 } from "./cluster.ts";
